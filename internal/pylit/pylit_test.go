@@ -1,0 +1,306 @@
+package pylit
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// quoteTests holds Python 3.11's repr of each input, the input decoded from
+// its bytes with the "surrogateescape" handler.
+var quoteTests = []struct {
+	in, want string
+}{
+	{"", "''"},
+	{"a", "'a'"},
+	{"'", "\"'\""},
+	{"\"", "'\"'"},
+	{"'\"", "'\\'\"'"},
+	{"it's", "\"it's\""},
+	{"say \"hi\"", "'say \"hi\"'"},
+	{"\\", "'\\\\'"},
+	{"a\\b'", "\"a\\\\b'\""},
+	{"\x09\x0a\x0d", "'\\t\\n\\r'"},
+	{"\x00\x01\x1f\x7f", "'\\x00\\x01\\x1f\\x7f'"},
+	{"\xc2\x80\xc2\x9f\xc2\xa0\xc2\xad\xc3\xa9\xc3\xbf", "'\\x80\\x9f\\xa0\\xad\xc3\xa9\xc3\xbf'"},
+	{"\xc3\xa9", "'\xc3\xa9'"},
+	{"na\xc3\xafve caf\xc3\xa9", "'na\xc3\xafve caf\xc3\xa9'"},
+	{"\xe2\x80\xa8\xe2\x80\xa9\xe2\x80\x8b\xef\xbb\xbf\xef\xbf\xbd", "'\\u2028\\u2029\\u200b\\ufeff\xef\xbf\xbd'"},
+	{"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "'\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e'"},
+	{"\xf0\x9f\x98\x80", "'\xf0\x9f\x98\x80'"},
+	{"\xf3\xa0\x80\x81", "'\\U000e0001'"},
+	{"\xf4\x8f\xbf\xbf", "'\\U0010ffff'"},
+	{"\xee\x80\x80", "'\\ue000'"},
+	{"\xcd\xb8", "'\\u0378'"},
+	{"\xc2\xa0x\xe3\x80\x80", "'\\xa0x\\u3000'"},
+	{"\xcc\x80", "'\xcc\x80'"},
+	{"\xff", "'\\udcff'"},
+	{"a\xe9b", "'a\\udce9b'"},
+	{"\xed\xa0\x80", "'\\udced\\udca0\\udc80'"},
+	{"\xf4\x90\x80\x80", "'\\udcf4\\udc90\\udc80\\udc80'"},
+	{"f0", "'f0'"},
+	{"'\\\"", "'\\'\\\\\"'"},
+	{"\xce\xa9\xe2\x89\x88\xc3\xa7\xe2\x88\x9a", "'\xce\xa9\xe2\x89\x88\xc3\xa7\xe2\x88\x9a'"},
+	{"\xf0\x9d\x84\x9e", "'\xf0\x9d\x84\x9e'"},
+	{"\x0b\x0c\x08\x07", "'\\x0b\\x0c\\x08\\x07'"},
+	{"\xd8\x9c\xe2\x80\x8e", "'\\u061c\\u200e'"},
+	{"\xf0\x91\x80\x80", "'\xf0\x91\x80\x80'"},
+}
+
+func TestQuote(t *testing.T) {
+	for _, tt := range quoteTests {
+		if got := Quote(tt.in); got != tt.want {
+			t.Errorf("Quote(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestQuoteParse checks that Parse undoes Quote.
+func TestQuoteParse(t *testing.T) {
+	for _, tt := range quoteTests {
+		v, err := Parse(Quote(tt.in))
+		if err != nil {
+			t.Errorf("Parse(Quote(%q)): %v", tt.in, err)
+			continue
+		}
+		if v.Kind != String || v.Str != tt.in {
+			t.Errorf("Parse(Quote(%q)) = %v %q, want the input back", tt.in, v.Kind, v.Str)
+		}
+	}
+}
+
+func str(s, text string, pos int) Value { return Value{Kind: String, Str: s, Text: text, Pos: pos} }
+func num(text string, pos int) Value    { return Value{Kind: Int, Text: text, Pos: pos} }
+
+var parseTests = []struct {
+	in   string
+	want Value
+}{
+	{`'<f8'`, str("<f8", `'<f8'`, 0)},
+	{`  "x"  `, str("x", `"x"`, 2)},
+	{`'a\'b\"c\\d'`, str(`a'b"c\d`, `'a\'b\"c\\d'`, 0)},
+	{`'\n\r\t\a\b\f\v\0'`, str("\n\r\t\a\b\f\v\x00", `'\n\r\t\a\b\f\v\0'`, 0)},
+	{`'\x41\u00e9\U0001F600\101\1010\777'`, str("A\u00e9\U0001F600AA0\u01ff", `'\x41\u00e9\U0001F600\101\1010\777'`, 0)},
+	{`'\q\ '`, str(`\q\ `, `'\q\ '`, 0)},
+	{`'é'`, str("é", `'é'`, 0)},
+	{`'\xe9'`, str("é", `'\xe9'`, 0)},
+	{`'\udce9'`, str("\xe9", `'\udce9'`, 0)},
+	{`'a' "b"`, str("ab", `'a' "b"`, 0)},
+	{`u'a' r'\n'`, str(`a\n`, `u'a' r'\n'`, 0)},
+	{`r'\''`, str(`\'`, `r'\''`, 0)},
+	{`'''it's'''`, str("it's", `'''it's'''`, 0)},
+	{"'a\\\nb'", str("ab", "'a\\\nb'", 0)},
+	{`0`, num("0", 0)},
+	{`00`, num("00", 0)},
+	{`-12`, num("-12", 0)},
+	{`- 12`, num("-12", 0)},
+	{`+7`, num("7", 0)},
+	{`1_000`, num("1000", 0)},
+	{`3L`, num("3", 0)},
+	{`True`, Value{Kind: Bool, Bool: true, Text: "True"}},
+	{`False`, Value{Kind: Bool, Text: "False"}},
+	{`None`, Value{Kind: None, Text: "None"}},
+	{`()`, Value{Kind: Tuple, Text: "()"}},
+	{`(3,)`, Value{Kind: Tuple, Text: "(3,)", Items: []Value{num("3", 1)}}},
+	{`((3))`, num("3", 2)},
+	{`(1, 2)`, Value{Kind: Tuple, Text: "(1, 2)", Items: []Value{num("1", 1), num("2", 4)}}},
+	{`[]`, Value{Kind: List, Text: "[]"}},
+	{`[('x', '<i4'),]`, Value{Kind: List, Text: `[('x', '<i4'),]`, Items: []Value{
+		{Kind: Tuple, Text: `('x', '<i4')`, Pos: 1, Items: []Value{str("x", `'x'`, 2), str("<i4", `'<i4'`, 7)}},
+	}}},
+	{`{'a': 1, 'a': 2, }`, Value{Kind: Dict, Text: `{'a': 1, 'a': 2, }`, Items: []Value{
+		str("a", `'a'`, 1), num("1", 6), str("a", `'a'`, 9), num("2", 14),
+	}}},
+	{"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }          \n", Value{Kind: Dict,
+		Text: "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }", Items: []Value{
+			str("descr", `'descr'`, 1), str("<f8", `'<f8'`, 10),
+			str("fortran_order", `'fortran_order'`, 17), {Kind: Bool, Text: "False", Pos: 34},
+			str("shape", `'shape'`, 41), {Kind: Tuple, Text: "(3, 4)", Pos: 50, Items: []Value{num("3", 51), num("4", 54)}},
+		}}},
+	{"{}", Value{Kind: Dict, Text: "{}"}},
+	{"\\\n 1", num("1", 3)},
+}
+
+func TestParse(t *testing.T) {
+	for _, tt := range parseTests {
+		got, err := Parse(tt.in)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.in, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("Parse(%q) mismatch (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+var parseErrorTests = []struct {
+	in  string
+	pos int
+	msg string
+}{
+	{``, 0, "unexpected end of text"},
+	{`   `, 3, "unexpected end of text"},
+	{`'abc`, 0, "unterminated string"},
+	{`'ab` + "\n" + `c'`, 0, "unterminated string"},
+	{`'''ab'`, 0, "unterminated string"},
+	{`'\x4'`, 1, "truncated \\xXX escape"},
+	{`'\u12'`, 1, "truncated \\uXX escape"},
+	{`'\U00110000'`, 1, "illegal Unicode character"},
+	{`'\ud800'`, 1, "lone surrogate"},
+	{`'\N{DASH}'`, 1, "\\N{...}"},
+	{`b'x'`, 0, "bytes literals"},
+	{`f'x'`, 0, "unknown string prefix"},
+	{`1.5`, 1, "floating-point"},
+	{`1e5`, 1, "floating-point"},
+	{`0x10`, 1, "only decimal"},
+	{`012`, 0, "leading zeros"},
+	{`1__0`, 0, "misplaced '_'"},
+	{`-`, 1, "want digits"},
+	{`12abc`, 2, "in integer"},
+	{`true`, 0, `unexpected name "true"`},
+	{`(1 2)`, 3, "want ',' or ')'"},
+	{`(,)`, 1, "unexpected ','"},
+	{`[1,,]`, 3, "unexpected ','"},
+	{`{'a' 1}`, 5, "want ':'"},
+	{`{'a': }`, 6, "unexpected '}'"},
+	{`{1, 2}`, 2, "want ':'"},
+	{`(1, 2`, 5, "unexpected end of text"},
+	{`1 2`, 2, "after the literal"},
+	{`'a' 1`, 4, "after the literal"},
+	{`{1}`, 2, "want ':'"},
+	{strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth), -1, ""},
+	{strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1), MaxDepth, "nested more than 64 deep"},
+	{strings.Repeat("(", 100000), MaxDepth, "nested more than 64 deep"},
+	{"\xff", 0, "unexpected byte 0xff"},
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tt := range parseErrorTests {
+		_, err := Parse(tt.in)
+		if tt.pos < 0 {
+			if err != nil {
+				t.Errorf("Parse(%.20q): %v, want success", tt.in, err)
+			}
+			continue
+		}
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			t.Errorf("Parse(%.20q) error = %v, want a *SyntaxError", tt.in, err)
+			continue
+		}
+		if se.Pos != tt.pos || !strings.Contains(se.Error(), tt.msg) || !strings.HasPrefix(se.Error(), "pylit: ") {
+			t.Errorf("Parse(%.20q) error = %q at %d, want %q at %d", tt.in, se.Error(), se.Pos, tt.msg, tt.pos)
+		}
+	}
+}
+
+func TestInt64(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"0", 0, true},
+		{"-0", 0, true},
+		{"42", 42, true},
+		{"9223372036854775807", 1<<63 - 1, true},
+		{"9223372036854775808", 0, false},
+		{"-9223372036854775808", -1 << 63, true},
+		{"-9223372036854775809", 0, false},
+		{"99999999999999999999999", 0, false},
+		{"'1'", 0, false},
+	}
+	for _, tt := range tests {
+		v, err := Parse(tt.in)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.in, err)
+		}
+		got, ok := v.Int64()
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Parse(%q).Int64() = %d, %v, want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, tt := range parseTests {
+		f.Add(tt.in)
+	}
+	for _, tt := range parseErrorTests {
+		f.Add(tt.in)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		v, err := Parse(src)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Pos < 0 || se.Pos > len(src) {
+				t.Fatalf("Parse(%q) error %v is not a *SyntaxError within the text", src, err)
+			}
+			return
+		}
+		// Whatever parses, rendered again, parses to the same values.
+		again, err := Parse(render(v))
+		if err != nil {
+			t.Fatalf("Parse(render(Parse(%q))) = %q: %v", src, render(v), err)
+		}
+		if render(again) != render(v) {
+			t.Fatalf("round trip of %q: %q then %q", src, render(v), render(again))
+		}
+	})
+}
+
+// render writes v back as Python would repr it.
+func render(v Value) string {
+	switch v.Kind {
+	case String:
+		return Quote(v.Str)
+	case Int:
+		return v.Text
+	case Bool, None:
+		return v.Text
+	}
+	var b strings.Builder
+	open, close := map[Kind]string{Tuple: "(", List: "[", Dict: "{"}[v.Kind], map[Kind]string{Tuple: ")", List: "]", Dict: "}"}[v.Kind]
+	b.WriteString(open)
+	for i, it := range v.Items {
+		if i > 0 {
+			if v.Kind == Dict && i%2 == 1 {
+				b.WriteString(": ")
+			} else {
+				b.WriteString(", ")
+			}
+		}
+		b.WriteString(render(it))
+	}
+	if v.Kind == Tuple && len(v.Items) == 1 {
+		b.WriteString(",")
+	}
+	b.WriteString(close)
+	return b.String()
+}
+
+func ExampleQuote() {
+	fmt.Println(Quote("it's"))
+	fmt.Println(Quote("é\x00\u200b"))
+	// Output:
+	// "it's"
+	// 'é\x00\u200b'
+}
+
+func ExampleParse() {
+	v, err := Parse("{'descr': '<f8', 'shape': (3, 4), }")
+	if err != nil {
+		panic(err)
+	}
+	for i := 0; i < len(v.Items); i += 2 {
+		fmt.Println(v.Items[i].Str, v.Items[i+1].Kind, v.Items[i+1].Text)
+	}
+	// Output:
+	// descr string '<f8'
+	// shape tuple (3, 4)
+}
