@@ -22,7 +22,8 @@ manifest.json has three lists:
            offset (where the array data starts: absolute in the file for .npy files and stored
            npz members, relative to the uncompressed member for deflated ones), method (zip
            compression method, npz only), numpy_header (true when the header bytes are exactly
-           what NumPy >= 1.24 writes) and values.
+           what NumPy >= 1.24 writes), forced_version (true when the version was asked for
+           rather than NumPy's own choice) and values.
            An npz member that is not an .npy file has "raw": true and only file, member, method.
     "raw"  files without an npy header: how to describe them (offset, descr, the shape asked for,
            or the header record and the names of its fields giving the axes) and the shape,
@@ -133,7 +134,7 @@ def npy_facts(data):
     return list(version), list(shape), fortran, dtype, f.tell()
 
 
-def add_npy(rel, arr, numpy_header=True, member=None, offset_base=0, method=None, data=None):
+def add_npy(rel, arr, numpy_header=True, member=None, offset_base=0, method=None, data=None, forced=False):
     if data is None:
         with open(path(rel), "rb") as f:
             data = f.read()
@@ -151,6 +152,7 @@ def add_npy(rel, arr, numpy_header=True, member=None, offset_base=0, method=None
         "version": version,
         "offset": offset_base + off,
         "numpy_header": numpy_header,
+        "forced_version": forced,
         "values": values_of(loaded),
     })
     manifest["npy"].append(entry)
@@ -230,7 +232,7 @@ def gen_npy():
         rel = "npy/write_array_v%d.npy" % major
         with open(path(rel), "wb") as f:
             npformat.write_array(f, small, version=(major, 0))
-        add_npy(rel, small)
+        add_npy(rel, small, forced=True)
 
     rel = "npy/open_memmap_fortran.npy"
     mm = npformat.open_memmap(path(rel), mode="w+", dtype="<f8", shape=(3, 4), fortran_order=True)
