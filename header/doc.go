@@ -1,0 +1,52 @@
+// Package header finds where array data starts in a file and what it is:
+// the dtype, shape and order of the array, and the absolute offset of its
+// first byte.
+//
+// # Files
+//
+// [Read] (and [NPY] with its own limits) reads the header of a NumPy .npy
+// file, versions 1.0, 2.0 and 3.0. [Encode] and [Write] write headers byte
+// for byte as NumPy 1.24 and later do, so a file written with this package
+// and one written by np.save for the same array start identically.
+//
+// [ReadArchive] lists the members of an .npz archive (a zip of .npy files,
+// stored or deflated) with the header of each; a stored member's data can
+// be mapped in place at its [Header.DataOffset].
+//
+// [Raw] describes a headerless file the way np.memmap does, from an offset,
+// a dtype and a shape in which one dimension may be left to the file's
+// size. [Record] describes a raw file whose first bytes are a small record
+// giving the shape, such as (rows int32, cols int32).
+//
+// [NPY], [Raw] and [Record] are [Describer]s: given an [io.ReaderAt] and
+// the file's size they return a [*Header].
+//
+// # Errors
+//
+// Malformed input gives a [*FormatError] carrying the byte offset where the
+// problem was found; it unwraps to [ErrFormat]. A well-formed header whose
+// dtype cannot be mapped (an object array, a long double) gives an error
+// wrapping the layout package's ErrUnsupported. I/O errors are returned
+// wrapped, with their cause.
+//
+// # Security
+//
+// Every byte of the file is untrusted. The header length is compared with
+// a cap ([DefaultMaxHeaderLen] characters, NumPy's own, unless
+// [NPY.MaxHeaderLen] raises it) before anything is allocated for it, and
+// with the file's size before it is read; the header text is parsed by a
+// literal reader that evaluates nothing and bounds its nesting. Every
+// dimension is checked to be non-negative and to fit in an int, and the
+// item count and byte size are computed with overflow checks; the bytes the
+// shape needs are then compared with the file's size, so a header that
+// promises more data than the file holds is an error before anything is
+// mapped. Object arrays, whose data is a pickle, are refused. For .npz
+// archives the zip directory, the local headers and the member sizes are
+// checked against the archive's size, and deflated members are inflated
+// only as far as their header. Data is not checksummed when it is mapped in
+// place; [Member.Open] verifies the CRC-32 of what it reads.
+//
+// What is trusted is what the caller passes: the size given with the
+// [io.ReaderAt] and the descriptions in [Raw] and [Record] (whose misuse
+// panics, as documented on their Describe methods).
+package header

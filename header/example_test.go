@@ -1,0 +1,59 @@
+package header_test
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/ndmap/ndmap/header"
+)
+
+func ExampleRead() {
+	f, err := os.Open("../testdata/npy/struct.npy")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := header.Read(f, fi.Size())
+	if err != nil {
+		log.Fatal(err)
+	}
+	descr, _ := h.DType.Descr()
+	fmt.Println("version:", h.Version)
+	fmt.Println("descr:", descr)
+	fmt.Println("shape:", h.Shape, "fortran:", h.FortranOrder)
+	fmt.Println("data:", h.DataSize(), "bytes at", h.DataOffset)
+	// Output:
+	// version: 1.0
+	// descr: [('x', '<i4'), ('y', '>f8')]
+	// shape: [3] fortran: false
+	// data: 36 bytes at 128
+}
+
+func ExampleReadArchive() {
+	b, err := os.ReadFile("../testdata/npz/savez.npz")
+	if err != nil {
+		log.Fatal(err)
+	}
+	a, err := header.ReadArchive(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, m := range a.Members {
+		d, _ := m.Header.DType.Descr()
+		fmt.Printf("%-9s %s %v data at %d\n", m.Name, d, m.Header.Shape, m.Header.DataOffset)
+	}
+	x, _ := a.Lookup("x")
+	fmt.Println("x is", x.Name)
+	// Output:
+	// x.npy     '<f4' [3 4] data at 183
+	// y.npy     '|b1' [3] data at 414
+	// arr_0.npy '<i2' [7] data at 604
+	// arr_1.npy '<f8' [2 2] data at 805
+	// x is x.npy
+}
