@@ -1,9 +1,11 @@
 package header
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -667,5 +669,61 @@ func TestRawPanics(t *testing.T) {
 			}()
 			tt.d.Describe(bytes.NewReader(make([]byte, 64)), 64)
 		}()
+	}
+}
+
+// An archive with more than 65535 members has a zip64 end of central
+// directory; the member after them is still found, with its data offset.
+func TestArchiveZip64(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 6 MB archive")
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i := range 1 << 16 {
+		if _, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprint(i), Method: zip.Store}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	npy := readFile(t, "npy/channels.npy")
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "channels.npy", Method: zip.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(npy)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	a, err := ReadArchive(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("ReadArchive: %v", err)
+	}
+	if len(a.Members) != 1<<16+1 {
+		t.Fatalf("%d members, want %d", len(a.Members), 1<<16+1)
+	}
+	m, ok := a.Lookup("channels")
+	if !ok || m.Header == nil {
+		t.Fatalf("Lookup(channels) = %v, %v", m, ok)
+	}
+	if got := b[m.Header.DataOffset : m.Header.DataOffset+m.Header.DataSize()]; !bytes.Equal(got, npy[128:]) {
+		t.Error("the bytes at DataOffset are not the array data")
+	}
+}
+
+// A broken .npy member is reported with the member's name and the offset
+// of the problem in the archive.
+func TestArchiveBadMember(t *testing.T) {
+	b := bytes.Clone(readFile(t, "npz/savez.npz"))
+	a, err := ReadArchive(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := a.Lookup("y")
+	b[m.Offset+6] = 9 // the major version
+	_, err = ReadArchive(bytes.NewReader(b), int64(len(b)))
+	var fe *FormatError
+	if !errors.As(err, &fe) || fe.Offset != m.Offset+6 || !strings.Contains(fe.Msg, `member "y.npy": unsupported .npy version 9.0`) {
+		t.Errorf("ReadArchive = %v, want version 9.0 of y.npy at byte %d", err, m.Offset+6)
 	}
 }
