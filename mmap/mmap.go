@@ -236,8 +236,8 @@ func OpenRegion(path string, mode Mode, off, n int64) (*Map, error) {
 // The file must have been opened with the access the mode needs (read for
 // ReadOnly and CopyOnWrite, read and write for ReadWrite), and the region
 // must lie within the file. The offset need not be aligned to a page. The
-// caller keeps f: Close does not close it, and f may be closed once the map
-// is made, except that Resize needs it open.
+// caller keeps f: Close does not close it, and f must stay open until the
+// map is closed.
 func MapRegion(f *os.File, mode Mode, off, n int64) (*Map, error) {
 	if _, err := openFlag(mode); err != nil {
 		return nil, err

@@ -21,7 +21,8 @@ import (
 )
 
 // childEnv, when set to "path off n", makes the test binary a child process
-// that maps that region of the file read-only, writes it to stdout and exits.
+// that maps that region of the file read-only, checks it against the file
+// read with os.ReadFile, writes it to stdout and exits.
 const childEnv = "NDMAP_MMAP_TEST_CHILD"
 
 func TestMain(m *testing.M) {
@@ -41,12 +42,22 @@ func child(spec string) int {
 		return 1
 	}
 	defer m.Close()
+	// Read the file as well, to see what a process without a mapping sees.
+	file, err := os.ReadFile(f[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if !bytes.Equal(file[off:off+n], m.Bytes()) {
+		fmt.Fprintln(os.Stderr, "the file and its mapping differ")
+		return 1
+	}
 	os.Stdout.Write(m.Bytes())
 	return 0
 }
 
 // readInChild returns the bytes [off, off+n) of path as another process,
-// which maps the file itself, sees them.
+// which both maps and reads the file itself, sees them.
 func readInChild(t *testing.T, path string, off, n int64) []byte {
 	t.Helper()
 	exe, err := os.Executable()
