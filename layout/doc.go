@@ -20,11 +20,11 @@
 // [DType.Descr] writes it back exactly as NumPy does (the repr of
 // numpy.lib.format.dtype_to_descr), so that a header read and written
 // again is byte-identical. As NumPy does when it reads a descr, entries
-// named '' whose type is void or a sub-array are padding, every field
+// with an empty name whose type is void or a sub-array are padding, every field
 // starts where the previous entry ended, and the itemsize is the sum of
 // all entries; Descr regenerates padding entries from the offsets and
 // itemsize. Two readings that NumPy 1.24 also makes: a shape given as the
-// int 1 means a scalar field, and a field named '' that is not void keeps
+// int 1 means a scalar field, and a field with an empty name that is not void keeps
 // the empty name (NumPy's own dtype constructor would call it f0, but its
 // .npy reader does not). A sub-array whose element type is itself a
 // sub-array, (name, (fmt, inner), outer), is stored with the combined

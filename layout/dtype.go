@@ -79,7 +79,8 @@ type Field struct {
 	Shape  []int  // sub-array shape; nil for a scalar field
 }
 
-// The scalar types in native byte order.
+// The scalar types in native byte order. The float16 dtype is Half, as
+// NumPy also calls it, since [Float16] is the Go type of its values.
 var (
 	Bool8      = DType{Kind: Bool, Order: NotApplicable, Size: 1}
 	Int8       = DType{Kind: Int, Order: NotApplicable, Size: 1}
@@ -90,7 +91,7 @@ var (
 	Uint16     = DType{Kind: Uint, Order: NativeOrder, Size: 2}
 	Uint32     = DType{Kind: Uint, Order: NativeOrder, Size: 4}
 	Uint64     = DType{Kind: Uint, Order: NativeOrder, Size: 8}
-	Float16    = DType{Kind: Float, Order: NativeOrder, Size: 2}
+	Half       = DType{Kind: Float, Order: NativeOrder, Size: 2}
 	Float32    = DType{Kind: Float, Order: NativeOrder, Size: 4}
 	Float64    = DType{Kind: Float, Order: NativeOrder, Size: 8}
 	Complex64  = DType{Kind: Complex, Order: NativeOrder, Size: 8}
