@@ -471,7 +471,13 @@ func (p *parser) escape(b *strings.Builder) error {
 		}
 		b.WriteRune(n)
 	case 'x', 'u', 'U':
-		width := map[byte]int{'x': 2, 'u': 4, 'U': 8}[c]
+		width := 2
+		switch c {
+		case 'u':
+			width = 4
+		case 'U':
+			width = 8
+		}
 		if p.pos+width > len(p.src) {
 			return &SyntaxError{Pos: at, Msg: fmt.Sprintf("truncated \\%cXX escape", c)}
 		}
