@@ -1,0 +1,79 @@
+// Package array gives typed, zero-copy, strided views of arrays in files:
+// .npy files, members of .npz archives, and raw files described by a
+// [header.Describer]. A file is mapped into memory and only the pages a
+// program touches are read, so files far bigger than RAM open at once, and
+// several processes reading one file share its pages.
+//
+// # Opening
+//
+// [Open] opens a .npy file as an [Array] of a Go element type that matches
+// its dtype (float32 for '<f4' or '>f4', [layout.Float16] for '<f2', int64
+// for datetimes, and so on):
+//
+//	a, err := array.Open[float32]("frames.npy", mmap.ReadOnly)
+//	if err != nil { ... }
+//	defer a.Close()
+//	frame := a.Index(120000)       // View[float32] of shape (256, 256): no copy, no allocation
+//	v := frame.At(10, 20)
+//
+// [OpenFile] opens a .npy file of any dtype — records, strings, datetimes —
+// as a [File], whose [File.Items] view gives typed views with [As] and
+// [Field]. [OpenRaw] and [OpenWithHeader] open files without a .npy header,
+// given a [header.Raw] (data at a fixed offset, like np.memmap) or a
+// [header.Record] (a record at the start of the file gives the shape).
+// [OpenMember] opens one array of a .npz archive.
+//
+// # Modes
+//
+// A file opened [mmap.ReadOnly] cannot be written through its views:
+// [View.Set] and the other writing methods return [ErrReadOnly]. Opened
+// [mmap.ReadWrite], writes reach the file ([File.Flush] waits until they are
+// on the device) and other processes mapping it; opened [mmap.CopyOnWrite],
+// writes stay private to the process.
+//
+// # Views
+//
+// A [View] has a shape and strides in bytes, like a NumPy array. [View.Index]
+// drops the first axis; [View.Slice] takes one [Sel] per axis, as NumPy's
+// basic indexing does (a[:, 7] is Slice(All, Idx(7)), a[::-1] is
+// Slice(All.By(-1))); [View.T], [View.Permute] and [View.Reshape] rearrange
+// axes. None of them copies data.
+//
+// Elements are read in place when the file's byte order is the machine's and
+// they are aligned for the Go type. Otherwise — a big-endian file, a stored
+// .npz member at an odd offset, a field of a packed record — they are copied
+// and swapped, which is slower but exact. [View.Contiguous] gives the
+// elements as a []T over the mapping when the layout allows it and says why
+// not when it does not; [View.CopyTo] gathers any view into a slice without
+// allocating.
+//
+// # Records
+//
+// [Field] gives a typed view of one field of a record file; nested fields
+// are named with dots ("meta.a") and sub-array fields add trailing axes.
+// [Items.Text] reads byte-string and unicode fields as Go strings. [Overlay]
+// lays a Go struct over the records when the struct's layout is exactly the
+// file's; NumPy packs records unless asked to align them, so usually it is
+// not, and the error says which field differs.
+//
+// # Lifetime
+//
+// A reachable view keeps its file mapped, even if the [File] or [Array] it
+// came from is no longer referenced. [File.Close] unmaps at once; after it,
+// reading through any view of the file panics with an error wrapping
+// [ErrClosed] instead of touching unmapped memory. Slices from
+// [View.Contiguous], [Items.Bytes] and [Overlay] alias the mapping and do not
+// keep it alive.
+//
+// If the file shrinks under the mapping (another process truncates it),
+// touching the lost pages is a fault; code run inside [File.Guard] gets an
+// error wrapping [mmap.ErrFault] instead of a crash.
+//
+// # Errors
+//
+// Bad files give errors naming the file and the problem: a header that is
+// not valid, a dtype that does not match the Go type ([ErrType]), data
+// shorter than the header says. Caller bugs — an index out of range, the
+// wrong number of indices — panic with a message naming the values, as
+// slice indexing does.
+package array

@@ -1,0 +1,428 @@
+package array
+
+import (
+	"fmt"
+	"iter"
+
+	"github.com/ndmap/ndmap/layout"
+	"github.com/ndmap/ndmap/mmap"
+)
+
+// Element is the set of Go types a typed [View] can hold. [layout.Float16]
+// holds NumPy's float16; datetime64 and timedelta64 items are read as int64
+// counts.
+type Element interface {
+	~bool | ~int8 | ~int16 | ~int32 | ~int64 | ~int |
+		~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uint |
+		~float32 | ~float64 | ~complex64 | ~complex128
+}
+
+// View is a typed, strided view of array elements: in a mapped file, in an
+// inflated .npz member or in Go memory. It is a small value, copied freely;
+// copies and the views taken from it share the same elements.
+//
+// Reading and writing go straight to the mapped bytes. When the elements are
+// in native byte order and aligned for T, a read is a plain load; otherwise
+// (a big-endian file on a little-endian machine, a member of a .npz archive at
+// an odd offset, a field of a packed record) the bytes are copied and
+// swapped, slower but exact. A bool is true for any nonzero byte, so no byte
+// in a file becomes an invalid Go bool.
+//
+// Index, Slice, T, Permute and Reshape give views of part of the same data
+// without copying. Index allocates nothing.
+//
+// A view keeps the file it came from mapped while it is reachable. After the
+// file is closed, a method that reads or writes elements panics with a
+// message naming the file.
+//
+// Methods that take indices panic if an index is out of range or the number
+// of indices differs from the number of axes; indices are zero-based and
+// never negative (use [Idx] in [View.Slice] to count from the end).
+type View[T Element] struct {
+	g   geom
+	f   *File
+	acc access
+}
+
+// access says how to turn bytes into values of a view's element type.
+type access struct {
+	fast   bool // native order and aligned: load and store T in place
+	swap   int  // size of the scalars to byte-swap (0: none); half of T for complex
+	isBool bool // normalise bytes to 0 or 1
+}
+
+// newAccess works out the access for elements of dtype dt seen as T through g.
+func newAccess[T Element](dt layout.DType, g geom) access {
+	size, align := sizeAlign[T]()
+	var acc access
+	acc.isBool = dt.Kind == layout.Bool
+	if dt.Order != layout.NotApplicable && dt.Order != layout.NativeOrder && size > 1 {
+		acc.swap = size
+		if dt.Kind == layout.Complex {
+			acc.swap = size / 2
+		}
+	}
+	acc.fast = acc.swap == 0 && !acc.isBool && g.aligned(align)
+	return acc
+}
+
+// aligned reports whether every element g addresses is aligned to align bytes.
+func (g geom) aligned(align int) bool {
+	if align <= 1 || len(g.data) == 0 {
+		return true
+	}
+	if !isAligned(g.data, g.base, align) {
+		return false
+	}
+	for k, n := range g.shape {
+		if n > 1 && g.strides[k]%align != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// load reads the element at byte off of the view's data.
+func (v View[T]) load(off int) T {
+	if v.acc.fast {
+		return loadNative[T](v.g.data, off)
+	}
+	return v.loadSlow(off)
+}
+
+func (v View[T]) loadSlow(off int) T {
+	var x T
+	b := bytesOf(&x)
+	copy(b, v.g.data[off:off+len(b)])
+	if v.acc.swap != 0 {
+		swapBytes(b, v.acc.swap)
+	}
+	if v.acc.isBool && b[0] > 1 {
+		b[0] = 1
+	}
+	return x
+}
+
+// store writes x at byte off of the view's data.
+func (v View[T]) store(off int, x T) {
+	if v.acc.fast {
+		storeNative(v.g.data, off, x)
+		return
+	}
+	b := bytesOf(&x)
+	if v.acc.swap != 0 {
+		swapBytes(b, v.acc.swap)
+	}
+	copy(v.g.data[off:off+len(b)], b)
+}
+
+// swapBytes reverses each run of n bytes of b in place.
+func swapBytes(b []byte, n int) {
+	for i := 0; i+n <= len(b); i += n {
+		s := b[i : i+n]
+		for j, k := 0, n-1; j < k; j, k = j+1, k-1 {
+			s[j], s[k] = s[k], s[j]
+		}
+	}
+}
+
+// Shape returns a copy of the view's shape.
+func (v View[T]) Shape() []int { return append([]int(nil), v.g.shape...) }
+
+// Strides returns a copy of the view's strides, in bytes.
+func (v View[T]) Strides() []int { return append([]int(nil), v.g.strides...) }
+
+// NDim returns the number of axes; 0 for a single element.
+func (v View[T]) NDim() int { return len(v.g.shape) }
+
+// Dim returns the length of axis k.
+//
+// Dim panics if k is not an axis of the view.
+func (v View[T]) Dim(k int) int { return v.g.shape[k] }
+
+// Len returns the length of the first axis, or 1 for a 0-d view.
+func (v View[T]) Len() int {
+	if len(v.g.shape) == 0 {
+		return 1
+	}
+	return v.g.shape[0]
+}
+
+// Size returns the number of elements.
+func (v View[T]) Size() int { return v.g.len() }
+
+// Writable reports whether Set and the other writing methods may change the
+// elements: the file was opened ReadWrite or CopyOnWrite, or the view is of
+// Go memory.
+func (v View[T]) Writable() bool { return v.f.writable }
+
+// At returns the element at the given indices, one per axis (none for a 0-d
+// view).
+//
+// At panics if the number of indices is not the number of axes, if an index
+// is out of range, or if the file has been closed.
+func (v View[T]) At(idx ...int) T {
+	v.f.check()
+	return v.load(v.g.offset(idx))
+}
+
+// Set stores x at the given indices. It returns an error wrapping
+// [ErrReadOnly] if the view cannot be written.
+//
+// Set panics under the same conditions as At.
+func (v View[T]) Set(x T, idx ...int) error {
+	v.f.check()
+	off := v.g.offset(idx)
+	if !v.f.writable {
+		return v.f.readOnly()
+	}
+	v.store(off, x)
+	return nil
+}
+
+// Index returns the view of position i of the first axis, with that axis
+// dropped: Index(7) of a (N, 256, 256) view is frame 7, of shape (256, 256).
+// It copies nothing and allocates nothing.
+//
+// Index panics if the view is 0-d or i is out of range.
+func (v View[T]) Index(i int) View[T] {
+	v.g = v.g.index(i)
+	return v
+}
+
+// Slice returns the view selected by one [Sel] per leading axis, as NumPy's
+// basic indexing does: v.Slice(All, Idx(7)) is a[:, 7], v.Slice(All.By(2))
+// is a[::2]. Axes without a Sel are kept whole.
+//
+// Slice panics if there are more Sels than axes or an [Idx] is out of range.
+func (v View[T]) Slice(sels ...Sel) View[T] {
+	v.g = v.g.slice(sels)
+	return v
+}
+
+// T returns the view with its axes in reverse order, like NumPy's a.T.
+func (v View[T]) T() View[T] {
+	v.g = v.g.transpose()
+	return v
+}
+
+// Permute returns the view whose axis k is axis axes[k] of v, like NumPy's
+// a.transpose(axes).
+//
+// Permute panics if axes is not a permutation of the view's axes.
+func (v View[T]) Permute(axes ...int) View[T] {
+	v.g = v.g.permute(axes)
+	return v
+}
+
+// Reshape returns a view of the same elements, taken in C order, with a new
+// shape, when that can be done without moving them (always for a C-ordered
+// view). Otherwise it returns an error wrapping [ErrLayout]; copy the
+// elements out with CopyTo and view the copy instead.
+//
+// Reshape panics if the new shape holds a different number of elements.
+func (v View[T]) Reshape(shape ...int) (View[T], error) {
+	g, ok := v.g.reshape(shape)
+	if !ok {
+		return View[T]{}, fmt.Errorf("%w: shape %v with strides %v cannot be viewed as shape %v", ErrLayout, v.g.shape, v.g.strides, shape)
+	}
+	v.g = g
+	return v, nil
+}
+
+// Contiguous returns the elements as a []T over the mapping itself, in C
+// order, when they are one after another with no gaps, in native byte order
+// and aligned for T, and are not bools. Otherwise it returns nil and an error
+// wrapping [ErrLayout] that gives the reason; [View.CopyTo] then gathers them.
+//
+// The slice aliases the file's pages. It does not keep the file mapped: it is
+// valid while the view or its file is reachable and not closed. For a file
+// opened ReadOnly the pages are mapped without write permission, and a write
+// through the slice stops the program with a fault the type system cannot
+// prevent; open the file CopyOnWrite to get a slice that may be written.
+func (v View[T]) Contiguous() ([]T, error) {
+	v.f.check()
+	switch {
+	case !v.g.isC():
+		return nil, fmt.Errorf("%w: strides %v for shape %v are not C-contiguous", ErrLayout, v.g.strides, v.g.shape)
+	case v.acc.isBool:
+		return nil, fmt.Errorf("%w: bool bytes in a file may be other than 0 and 1", ErrLayout)
+	case v.acc.swap != 0:
+		return nil, fmt.Errorf("%w: elements are not in native byte order", ErrLayout)
+	case !v.acc.fast:
+		return nil, fmt.Errorf("%w: elements are not aligned for %T", ErrLayout, *new(T))
+	}
+	s, err := castSlice[T](v.g.data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrLayout, err)
+	}
+	return s, nil
+}
+
+// CopyTo copies the elements into dst in C order and returns how many it
+// copied (Size()). It allocates nothing, whatever the strides and byte order.
+//
+// CopyTo panics if dst is shorter than Size() or the file has been closed.
+func (v View[T]) CopyTo(dst []T) int {
+	v.f.check()
+	n := v.g.len()
+	if len(dst) < n {
+		panic(fmt.Sprintf("array: CopyTo destination holds %d elements, view has %d", len(dst), n))
+	}
+	if n == 0 {
+		return 0
+	}
+	v.copyAxis(dst[:n], 0, v.g.base)
+	return n
+}
+
+// copyAxis copies the sub-view at byte off whose first axis is k into dst.
+func (v View[T]) copyAxis(dst []T, k, off int) {
+	if k == len(v.g.shape) {
+		dst[0] = v.load(off)
+		return
+	}
+	n, s := v.g.shape[k], v.g.strides[k]
+	if k == len(v.g.shape)-1 {
+		size, _ := sizeAlign[T]()
+		if v.acc.fast && s == size {
+			copy(sliceBytes(dst[:n]), v.g.data[off:off+n*size])
+			return
+		}
+		for i := range dst[:n] {
+			dst[i] = v.load(off)
+			off += s
+		}
+		return
+	}
+	inner := len(dst) / n
+	for i := range n {
+		v.copyAxis(dst[i*inner:(i+1)*inner], k+1, off)
+		off += s
+	}
+}
+
+// CopyFrom copies src, in C order, into the view's elements and returns how
+// many it copied. It returns an error wrapping [ErrReadOnly] if the view
+// cannot be written.
+//
+// CopyFrom panics if src is shorter than Size() or the file has been closed.
+func (v View[T]) CopyFrom(src []T) (int, error) {
+	v.f.check()
+	n := v.g.len()
+	if len(src) < n {
+		panic(fmt.Sprintf("array: CopyFrom source holds %d elements, view has %d", len(src), n))
+	}
+	if !v.f.writable {
+		return 0, v.f.readOnly()
+	}
+	i := 0
+	v.g.walk(func(off int) bool {
+		v.store(off, src[i])
+		i++
+		return true
+	})
+	return n, nil
+}
+
+// Fill stores x in every element of the view. It returns an error wrapping
+// [ErrReadOnly] if the view cannot be written.
+func (v View[T]) Fill(x T) error {
+	v.f.check()
+	if !v.f.writable {
+		return v.f.readOnly()
+	}
+	v.g.walk(func(off int) bool {
+		v.store(off, x)
+		return true
+	})
+	return nil
+}
+
+// Values returns an iterator over the elements in C order.
+func (v View[T]) Values() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		v.f.check()
+		v.g.walk(func(off int) bool { return yield(v.load(off)) })
+	}
+}
+
+// Rows returns an iterator over the positions of the first axis and the
+// views there, as Index gives them.
+//
+// Rows panics if the view is 0-d.
+func (v View[T]) Rows() iter.Seq2[int, View[T]] {
+	if len(v.g.shape) == 0 {
+		panic("array: Rows of a 0-d view")
+	}
+	return func(yield func(int, View[T]) bool) {
+		for i := range v.g.shape[0] {
+			if !yield(i, v.Index(i)) {
+				return
+			}
+		}
+	}
+}
+
+// Advise tells the operating system how the view's pages will be used: for
+// example [mmap.WillNeed] before reading a frame, so that its pages are read
+// ahead in one go. It does nothing for views of memory.
+func (v View[T]) Advise(a mmap.Advice) error {
+	return v.f.advise(a, v.g)
+}
+
+// walk calls fn with the byte offset of every element in C order until fn
+// returns false.
+func (g geom) walk(fn func(off int) bool) {
+	if g.len() == 0 {
+		return
+	}
+	g.walkAxis(0, g.base, fn)
+}
+
+func (g geom) walkAxis(k, off int, fn func(off int) bool) bool {
+	if k == len(g.shape) {
+		return fn(off)
+	}
+	n, s := g.shape[k], g.strides[k]
+	last := k == len(g.shape)-1
+	for range n {
+		if last {
+			if !fn(off) {
+				return false
+			}
+		} else if !g.walkAxis(k+1, off, fn) {
+			return false
+		}
+		off += s
+	}
+	return true
+}
+
+// FromSlice returns a view of data with the given shape, in C order; with no
+// shape it is one axis of len(data). The view reads and writes data itself.
+//
+// FromSlice panics if the shape does not hold exactly len(data) elements.
+func FromSlice[T Element](data []T, shape ...int) View[T] {
+	if shape == nil {
+		shape = []int{len(data)}
+	}
+	n := 1
+	for _, d := range shape {
+		if d < 0 {
+			panic(fmt.Sprintf("array: FromSlice negative dimension in %v", shape))
+		}
+		n *= d
+	}
+	if n != len(data) {
+		panic(fmt.Sprintf("array: FromSlice shape %v holds %d elements, data has %d", shape, n, len(data)))
+	}
+	size, _ := sizeAlign[T]()
+	shape = append([]int(nil), shape...)
+	g := newGeom(sliceBytes(data), 0, 0, shape, layout.CStrides(shape, size), size)
+	dt, err := layout.For[T]()
+	if err != nil {
+		panic("array: " + err.Error())
+	}
+	return View[T]{g: g, f: memoryFile, acc: newAccess[T](dt, g)}
+}
