@@ -136,7 +136,7 @@ func openMember(osf *os.File, path, member string, mode mmap.Mode, o options) (*
 	if err != nil {
 		return nil, fmt.Errorf("array: %w", err)
 	}
-	arch, err := header.ReadArchive(osf, st.Size())
+	arch, err := header.NPY{MaxHeaderLen: o.maxHeaderLen}.ReadArchive(osf, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("array: %s: %w", path, err)
 	}
@@ -177,7 +177,8 @@ func openMember(osf *os.File, path, member string, mode mmap.Mode, o options) (*
 		}
 		// The header read from the central directory's view of the member
 		// must describe these bytes too.
-		if h2, err := header.Read(bytes.NewReader(buf), int64(len(buf))); err != nil || h2.DataOffset != hdr.DataOffset {
+		h2, err := header.NPY{MaxHeaderLen: o.maxHeaderLen}.Describe(bytes.NewReader(buf), int64(len(buf)))
+		if err != nil || h2.DataOffset != hdr.DataOffset {
 			return nil, fmt.Errorf("array: %s: member %q: header changed while inflating", path, mem.Name)
 		}
 		f.data = buf[hdr.DataOffset:end]
