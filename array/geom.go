@@ -68,16 +68,17 @@ func (g geom) len() int {
 }
 
 // offset returns the byte offset in data of the element at idx.
-func (g geom) offset(idx []int) int {
+func (g *geom) offset(idx []int) int {
 	if len(idx) != len(g.shape) {
 		panicRank(len(idx), len(g.shape))
 	}
+	shape, strides := g.shape[:len(idx)], g.strides[:len(idx)]
 	off := g.base
 	for k, i := range idx {
-		if uint(i) >= uint(g.shape[k]) {
-			panicIndex(i, k, g.shape[k])
+		if uint(i) >= uint(shape[k]) {
+			panicIndex(i, k, shape[k])
 		}
-		off += i * g.strides[k]
+		off += i * strides[k]
 	}
 	return off
 }
@@ -214,10 +215,15 @@ func (g geom) reshape(shape []int) (geom, bool) {
 	return g, true
 }
 
+// The panics are kept out of line so that the methods that check indices
+// stay small enough to inline.
+//
+//go:noinline
 func panicIndex(i, axis, n int) {
 	panic(fmt.Sprintf("array: index %d out of range for axis %d of length %d", i, axis, n))
 }
 
+//go:noinline
 func panicRank(got, want int) {
 	panic(fmt.Sprintf("array: %d indices for a %d-d view", got, want))
 }

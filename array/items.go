@@ -199,7 +199,15 @@ func (u Items) Field(name string) (Items, error) {
 func (u Items) Values() iter.Seq[[]byte] {
 	return func(yield func([]byte) bool) {
 		u.f.check()
-		u.g.walk(func(off int) bool { return yield(u.g.data[off : off+u.dt.Size : off+u.dt.Size]) })
+		u.g.walkRows(func(off, n, stride int) bool {
+			for range n {
+				if !yield(u.g.data[off : off+u.dt.Size : off+u.dt.Size]) {
+					return false
+				}
+				off += stride
+			}
+			return true
+		})
 	}
 }
 
@@ -214,8 +222,15 @@ func (u Items) CopyTo(dst []byte) int {
 		panic(fmt.Sprintf("array: CopyTo destination holds %d bytes, view has %d", len(dst), n))
 	}
 	i := 0
-	u.g.walk(func(off int) bool {
-		i += copy(dst[i:], u.g.data[off:off+u.dt.Size])
+	u.g.walkRows(func(off, n, stride int) bool {
+		if stride == u.dt.Size {
+			i += copy(dst[i:], u.g.data[off:off+n*stride])
+			return true
+		}
+		for range n {
+			i += copy(dst[i:], u.g.data[off:off+u.dt.Size])
+			off += stride
+		}
 		return true
 	})
 	return n

@@ -83,14 +83,14 @@ func (g geom) aligned(align int) bool {
 }
 
 // load reads the element at byte off of the view's data.
-func (v View[T]) load(off int) T {
+func (v *View[T]) load(off int) T {
 	if v.acc.fast {
 		return loadNative[T](v.g.data, off)
 	}
 	return v.loadSlow(off)
 }
 
-func (v View[T]) loadSlow(off int) T {
+func (v *View[T]) loadSlow(off int) T {
 	var x T
 	b := bytesOf(&x)
 	copy(b, v.g.data[off:off+len(b)])
@@ -104,7 +104,7 @@ func (v View[T]) loadSlow(off int) T {
 }
 
 // store writes x at byte off of the view's data.
-func (v View[T]) store(off int, x T) {
+func (v *View[T]) store(off int, x T) {
 	if v.acc.fast {
 		storeNative(v.g.data, off, x)
 		return
@@ -162,8 +162,12 @@ func (v View[T]) Writable() bool { return v.f.writable }
 // At panics if the number of indices is not the number of axes, if an index
 // is out of range, or if the file has been closed.
 func (v View[T]) At(idx ...int) T {
+	off := v.g.offset(idx)
 	v.f.check()
-	return v.load(v.g.offset(idx))
+	if v.acc.fast {
+		return loadNative[T](v.g.data, off)
+	}
+	return v.loadSlow(off)
 }
 
 // Set stores x at the given indices. It returns an error wrapping
@@ -269,36 +273,25 @@ func (v View[T]) CopyTo(dst []T) int {
 	if len(dst) < n {
 		panic(fmt.Sprintf("array: CopyTo destination holds %d elements, view has %d", len(dst), n))
 	}
-	if n == 0 {
-		return 0
-	}
-	v.copyAxis(dst[:n], 0, v.g.base)
+	i := 0
+	v.g.walkRows(func(off, n, stride int) bool {
+		v.loadRow(dst[i:i+n], off, stride)
+		i += n
+		return true
+	})
 	return n
 }
 
-// copyAxis copies the sub-view at byte off whose first axis is k into dst.
-func (v View[T]) copyAxis(dst []T, k, off int) {
-	if k == len(v.g.shape) {
-		dst[0] = v.load(off)
+// loadRow reads len(dst) elements starting at byte off, stride bytes apart.
+func (v *View[T]) loadRow(dst []T, off, stride int) {
+	size, _ := sizeAlign[T]()
+	if v.acc.fast && stride == size {
+		copy(sliceBytes(dst), v.g.data[off:off+len(dst)*size])
 		return
 	}
-	n, s := v.g.shape[k], v.g.strides[k]
-	if k == len(v.g.shape)-1 {
-		size, _ := sizeAlign[T]()
-		if v.acc.fast && s == size {
-			copy(sliceBytes(dst[:n]), v.g.data[off:off+n*size])
-			return
-		}
-		for i := range dst[:n] {
-			dst[i] = v.load(off)
-			off += s
-		}
-		return
-	}
-	inner := len(dst) / n
-	for i := range n {
-		v.copyAxis(dst[i*inner:(i+1)*inner], k+1, off)
-		off += s
+	for i := range dst {
+		dst[i] = v.load(off)
+		off += stride
 	}
 }
 
@@ -317,9 +310,12 @@ func (v View[T]) CopyFrom(src []T) (int, error) {
 		return 0, v.f.readOnly()
 	}
 	i := 0
-	v.g.walk(func(off int) bool {
-		v.store(off, src[i])
-		i++
+	v.g.walkRows(func(off, n, stride int) bool {
+		for _, x := range src[i : i+n] {
+			v.store(off, x)
+			off += stride
+		}
+		i += n
 		return true
 	})
 	return n, nil
@@ -332,8 +328,11 @@ func (v View[T]) Fill(x T) error {
 	if !v.f.writable {
 		return v.f.readOnly()
 	}
-	v.g.walk(func(off int) bool {
-		v.store(off, x)
+	v.g.walkRows(func(off, n, stride int) bool {
+		for range n {
+			v.store(off, x)
+			off += stride
+		}
 		return true
 	})
 	return nil
@@ -343,7 +342,27 @@ func (v View[T]) Fill(x T) error {
 func (v View[T]) Values() iter.Seq[T] {
 	return func(yield func(T) bool) {
 		v.f.check()
-		v.g.walk(func(off int) bool { return yield(v.load(off)) })
+		size, _ := sizeAlign[T]()
+		v.g.walkRows(func(off, n, stride int) bool {
+			if v.acc.fast && stride == size {
+				// A row of native, aligned elements one after another:
+				// read it as a []T.
+				row, _ := castSlice[T](v.g.data[off : off+n*size])
+				for _, x := range row {
+					if !yield(x) {
+						return false
+					}
+				}
+				return true
+			}
+			for range n {
+				if !yield(v.load(off)) {
+					return false
+				}
+				off += stride
+			}
+			return true
+		})
 	}
 }
 
@@ -371,27 +390,27 @@ func (v View[T]) Advise(a mmap.Advice) error {
 	return v.f.advise(a, v.g)
 }
 
-// walk calls fn with the byte offset of every element in C order until fn
-// returns false.
-func (g geom) walk(fn func(off int) bool) {
+// walkRows calls fn for every row of the last axis in C order — the byte
+// offset of its first element, its length and its stride — until fn returns
+// false. A 0-d view is one row of one element.
+func (g geom) walkRows(fn func(off, n, stride int) bool) {
 	if g.len() == 0 {
+		return
+	}
+	if len(g.shape) == 0 {
+		fn(g.base, 1, g.itemsize)
 		return
 	}
 	g.walkAxis(0, g.base, fn)
 }
 
-func (g geom) walkAxis(k, off int, fn func(off int) bool) bool {
-	if k == len(g.shape) {
-		return fn(off)
-	}
+func (g geom) walkAxis(k, off int, fn func(off, n, stride int) bool) bool {
 	n, s := g.shape[k], g.strides[k]
-	last := k == len(g.shape)-1
+	if k == len(g.shape)-1 {
+		return fn(off, n, s)
+	}
 	for range n {
-		if last {
-			if !fn(off) {
-				return false
-			}
-		} else if !g.walkAxis(k+1, off, fn) {
+		if !g.walkAxis(k+1, off, fn) {
 			return false
 		}
 		off += s
