@@ -357,7 +357,20 @@ func Typed[T Element](f *File) (*Array[T], error) {
 func As[T Element](u Items) (View[T], error) {
 	t := reflect.TypeFor[T]()
 	if err := layout.Match(u.dt, t); err != nil {
-		return View[T]{}, fmt.Errorf("%w: %s: %s holds %s, not %v: %v", ErrType, u.f.name(), u.dt.TypeString(), u.dt, t, err)
+		return View[T]{}, &typeError{
+			msg:   fmt.Sprintf("array: %s: %s cannot be read as %v: %v", u.f.name(), u.dt.TypeString(), t, err),
+			cause: err,
+		}
 	}
 	return View[T]{g: u.g, f: u.f, acc: newAccess[T](u.dt, u.g)}, nil
 }
+
+// typeError says why a dtype does not hold a Go type; it matches both
+// [ErrType] and layout's reason.
+type typeError struct {
+	msg   string
+	cause error
+}
+
+func (e *typeError) Error() string   { return e.msg }
+func (e *typeError) Unwrap() []error { return []error{ErrType, e.cause} }

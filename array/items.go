@@ -250,7 +250,7 @@ func Field[T Element](u Items, name string) (View[T], error) {
 	}
 	v, err := As[T](fu)
 	if err != nil {
-		return View[T]{}, fmt.Errorf("field %q: %w", name, err)
+		return View[T]{}, fmt.Errorf("%w (field %q)", err, name)
 	}
 	return v, nil
 }
