@@ -318,9 +318,9 @@ func TestFixtureValues(t *testing.T) {
 	}
 }
 
-// TestFixtureReversed reads every numeric fixture through a view that
-// reverses every axis: negative strides over the same bytes.
-func TestFixtureReversed(t *testing.T) {
+// TestFixtureStrided reads every non-record fixture through views with
+// negative strides (every axis reversed) and with steps of two.
+func TestFixtureStrided(t *testing.T) {
 	m := readManifest(t)
 	for _, e := range m.NPY {
 		if e.Raw || e.Values == nil {
@@ -345,6 +345,26 @@ func TestFixtureReversed(t *testing.T) {
 			}
 			if !equalValues(got, want) {
 				t.Errorf("reversed:\n got %v\nwant %v", got, want)
+			}
+
+			// Every other position of every axis, from the second: a[1::2, 1::2, ...].
+			for k := range sels {
+				sels[k] = From(1).By(2)
+			}
+			got = leafValues(t, u.Slice(sels...))
+			all := wantValues(t, u.DType(), raw)
+			want = want[:0]
+			for i, x := range all {
+				odd := true
+				for _, j := range unravel(i, e.Shape) {
+					odd = odd && j%2 == 1
+				}
+				if odd {
+					want = append(want, x)
+				}
+			}
+			if !equalValues(got, want) {
+				t.Errorf("a[1::2, ...]:\n got %v\nwant %v", got, want)
 			}
 		})
 	}
