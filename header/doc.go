@@ -13,6 +13,14 @@
 // stored or deflated) with the header of each; a stored member's data can
 // be mapped in place at its [Header.DataOffset].
 //
+// [NPZWriter] writes .npz archives as np.savez (stored members) and
+// np.savez_compressed (deflated members) do, streaming each array's data so
+// that arrays larger than memory can be written, with zip64 records where
+// sizes need them. [NPZOptions.Align] pads the .npy header of stored
+// members so that their data starts at an aligned offset in the archive,
+// where it can be mapped and read in place with typed access; NumPy and
+// Python's zipfile read such archives as any other.
+//
 // [Raw] describes a headerless file the way np.memmap does, from an offset,
 // a dtype and a shape in which one dimension may be left to the file's
 // size. [Record] describes a raw file whose first bytes are a small record

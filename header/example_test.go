@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/layout"
 )
 
 func ExampleRead() {
@@ -56,4 +57,36 @@ func ExampleReadArchive() {
 	// arr_0.npy '<i2' [7] data at 604
 	// arr_1.npy '<f8' [2 2] data at 805
 	// x is x.npy
+}
+
+// An archive of two arrays, stored with their data 64-byte aligned so that
+// each can be mapped and read in place with typed access.
+func ExampleNPZWriter() {
+	var buf bytes.Buffer
+	z := header.NewNPZWriter(&buf, header.NPZOptions{Align: 64})
+
+	w, err := z.Create("x", header.Header{DType: layout.Uint8, Shape: []int{2, 3}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	w.Write([]byte{1, 2, 3, 4, 5, 6}) // the items in C order
+	w, err = z.Create("y", header.Header{DType: layout.Int16, Shape: []int{2}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	w.Write([]byte{7, 0, 8, 0}) // little-endian int16: 7, 8
+	if err := z.Close(); err != nil {
+		log.Fatal(err)
+	}
+
+	a, err := header.ReadArchive(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, m := range a.Members {
+		fmt.Println(m.Name, m.Header.DType, m.Header.Shape, "aligned:", m.Header.DataOffset%64 == 0)
+	}
+	// Output:
+	// x.npy uint8 [2 3] aligned: true
+	// y.npy int16 [2] aligned: true
 }
