@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/layout"
+)
+
+func runInfo(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("info", "[raw flags] FILE...")
+	var raw rawFlags
+	raw.register(fs)
+	pos, err := parseFlags(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("info needs at least one FILE")
+	}
+	var d header.Describer
+	if raw.set() {
+		if d, err = raw.describer(); err != nil {
+			return err
+		}
+	}
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	// Every file is described; the errors of all but the last bad one are
+	// printed here, and the last is returned for run to print and exit 1.
+	var last error
+	for i, p := range pos {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if err := info(w, p, d); err != nil {
+			if last != nil {
+				w.Flush()
+				fmt.Fprintf(stderr, "ndmap: %s\n", oneLine(last.Error()))
+			}
+			last = err
+		}
+	}
+	return last
+}
+
+// info describes one file: a raw file when d is given, else a .npy file,
+// an .npz archive, or one member of an archive written archive.npz:member.
+func info(w *bufio.Writer, path string, d header.Describer) error {
+	member := ""
+	if d == nil {
+		path, member = splitMember(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.IsDir() {
+		return fmt.Errorf("%s: is a directory", path)
+	}
+	if d != nil {
+		h, err := d.Describe(f, st.Size())
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		fmt.Fprintf(w, "%s: raw file of %d bytes\n", path, st.Size())
+		writeHeader(w, "  ", h, false)
+		return nil
+	}
+	kind, err := sniff(path)
+	if err != nil {
+		return err
+	}
+	if kind == kindNPY && member == "" {
+		h, err := header.Read(f, st.Size())
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		fmt.Fprintf(w, "%s: .npy version %s\n", path, h.Version)
+		writeHeader(w, "  ", h, false)
+		return nil
+	}
+	arch, err := header.ReadArchive(f, st.Size())
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	members := arch.Members
+	if member != "" {
+		m, ok := arch.Lookup(member)
+		if !ok {
+			return fmt.Errorf("%s: no member %q", path, member)
+		}
+		members = []*header.Member{m}
+	} else {
+		fmt.Fprintf(w, "%s: .npz archive, %d %s\n", path, len(members), plural(len(members), "member", "members"))
+	}
+	for _, m := range members {
+		method := "stored"
+		if m.Method != 0 {
+			method = fmt.Sprintf("deflated, %d bytes compressed", m.CompressedSize)
+		}
+		if m.Method != 0 && m.Method != 8 {
+			method = fmt.Sprintf("compression method %d", m.Method)
+		}
+		if m.Header == nil {
+			fmt.Fprintf(w, "  %s: %s, %d bytes, not an array\n", m.Name, method, m.UncompressedSize)
+			continue
+		}
+		fmt.Fprintf(w, "  %s: %s, .npy version %s\n", m.Name, method, m.Header.Version)
+		writeHeader(w, "    ", m.Header, m.Method != 0)
+	}
+	return nil
+}
+
+// writeHeader writes the facts of one array, one per line.
+// inflated says the data offset counts from the start of the inflated
+// member rather than the file.
+func writeHeader(w *bufio.Writer, indent string, h *header.Header, inflated bool) {
+	descr, err := h.DType.Descr()
+	if err != nil {
+		descr = h.DType.TypeString()
+	}
+	order := "C"
+	if h.FortranOrder {
+		order = "Fortran"
+	}
+	offset := fmt.Sprint(h.DataOffset)
+	if inflated {
+		offset += " (in the inflated member)"
+	}
+	rows := [][2]string{
+		{"descr", descr},
+		{"dtype", dtypeText(h.DType)},
+		{"shape", shapeText(h.Shape)},
+		{"order", order},
+		{"offset", offset},
+		{"bytes", fmt.Sprintf("%d (%d %s of %d %s)", h.DataSize(), h.Count(), plural(int(h.Count()), "item", "items"), h.DType.Size, plural(h.DType.Size, "byte", "bytes"))},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "%s%-7s %s\n", indent, r[0], r[1])
+	}
+}
+
+// dtypeText is the readable form of a dtype, with records of many fields
+// cut short: the descr line already lists them all.
+func dtypeText(dt layout.DType) string {
+	s := dt.String()
+	if dt.Kind == layout.Struct && len(s) > 200 {
+		s = fmt.Sprintf("record of %d fields: %s…}", len(dt.Fields), strings.TrimRight(s[:160], ", "))
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

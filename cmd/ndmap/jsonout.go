@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"encoding/hex"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/layout"
+)
+
+// writeJSON writes the items of u as one JSON object:
+//
+//	{"dtype": "<f4", "shape": [4, 3], "data": [[...], ...]}
+//
+// data nests arrays as the shape does (a bare value for a 0-d array); the
+// encoding of each item is given in the package doc. The items are written
+// as they are read, one row at a time, so memory stays bounded.
+func writeJSON(w *bufio.Writer, u array.Items) error {
+	w.WriteString(`{"dtype": `)
+	w.WriteString(jsonString(descrText(u.DType())))
+	w.WriteString(`, "shape": [`)
+	for i, d := range u.Shape() {
+		if i > 0 {
+			w.WriteString(", ")
+		}
+		w.WriteString(strconv.Itoa(d))
+	}
+	w.WriteString(`], "data": `)
+	var buf []byte
+	buf = writeJSONItems(w, u, buf)
+	w.WriteString("}\n")
+	return nil
+}
+
+func writeJSONItems(w *bufio.Writer, u array.Items, buf []byte) []byte {
+	dt := u.DType()
+	switch u.NDim() {
+	case 0:
+		buf = appendJSONItem(buf[:0], dt, u.Bytes())
+		w.Write(buf)
+		return buf
+	case 1:
+		w.WriteByte('[')
+		i := 0
+		for b := range u.Values() {
+			buf = buf[:0]
+			if i > 0 {
+				buf = append(buf, ", "...)
+			}
+			buf = appendJSONItem(buf, dt, b)
+			w.Write(buf)
+			i++
+		}
+		w.WriteByte(']')
+		return buf
+	}
+	w.WriteByte('[')
+	for i := range u.Len() {
+		if i > 0 {
+			w.WriteString(", ")
+		}
+		buf = writeJSONItems(w, u.Index(i), buf)
+	}
+	w.WriteByte(']')
+	return buf
+}
+
+// appendJSONItem appends the JSON value of one item of dt.
+func appendJSONItem(buf []byte, dt layout.DType, b []byte) []byte {
+	switch dt.Kind {
+	case layout.Bool:
+		return strconv.AppendBool(buf, b[0] != 0)
+	case layout.Int, layout.Datetime, layout.Timedelta:
+		return strconv.AppendInt(buf, readInt(dt, b), 10)
+	case layout.Uint:
+		return strconv.AppendUint(buf, readUint(dt, b), 10)
+	case layout.Float:
+		return append(buf, floatJSON(readFloat(dt, b), floatBits(dt))...)
+	case layout.Complex:
+		re, im := readComplex(dt, b)
+		bits := floatBits(dt) / 2
+		buf = append(buf, '[')
+		buf = append(buf, floatJSON(re, bits)...)
+		buf = append(buf, ", "...)
+		buf = append(buf, floatJSON(im, bits)...)
+		return append(buf, ']')
+	case layout.Bytes:
+		n := len(b)
+		for n > 0 && b[n-1] == 0 {
+			n--
+		}
+		return appendJSONString(buf, latin1(b[:n]))
+	case layout.Unicode:
+		return appendJSONString(buf, unicodeText(dt, b))
+	case layout.Struct:
+		buf = append(buf, '{')
+		for k, f := range dt.Fields {
+			if k > 0 {
+				buf = append(buf, ", "...)
+			}
+			buf = appendJSONString(buf, f.Name)
+			buf = append(buf, ": "...)
+			buf = appendJSONBlock(buf, f.Type, f.Shape, fieldBytes(f, b))
+		}
+		return append(buf, '}')
+	}
+	// Void, and anything else: the bytes in hex.
+	buf = append(buf, '"')
+	buf = hex.AppendEncode(buf, b)
+	return append(buf, '"')
+}
+
+// appendJSONBlock appends a C-ordered block of items of the given shape as
+// nested arrays: a sub-array field of a record.
+func appendJSONBlock(buf []byte, dt layout.DType, shape []int, b []byte) []byte {
+	if len(shape) == 0 {
+		return appendJSONItem(buf, dt, b[:dt.Size])
+	}
+	step := count(shape[1:]) * dt.Size
+	buf = append(buf, '[')
+	for i := range shape[0] {
+		if i > 0 {
+			buf = append(buf, ", "...)
+		}
+		buf = appendJSONBlock(buf, dt, shape[1:], b[i*step:])
+	}
+	return append(buf, ']')
+}
+
+func jsonString(s string) string { return string(appendJSONString(nil, s)) }
+
+// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes
+// U+FFFD, as encoding/json does.
+func appendJSONString(buf []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	buf = append(buf, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				buf = append(buf, '\\', c)
+			case c == '\n':
+				buf = append(buf, '\\', 'n')
+			case c == '\r':
+				buf = append(buf, '\\', 'r')
+			case c == '\t':
+				buf = append(buf, '\\', 't')
+			case c < 0x20:
+				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
+			default:
+				buf = append(buf, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		buf = utf8.AppendRune(buf, r)
+		i += n
+	}
+	return append(buf, '"')
+}

@@ -1,0 +1,450 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/layout"
+	"github.com/ndmap/ndmap/mmap"
+)
+
+// rawFlags are the flags that describe a file without a .npy header.
+type rawFlags struct {
+	dtype   string
+	shape   string
+	record  string
+	offset  int64
+	fortran bool
+}
+
+func (r *rawFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&r.dtype, "dtype", "", "dtype of a raw file's items: '<f8', 'float32', a descr list, or 'name:<i4,value:<f8' for records")
+	fs.StringVar(&r.shape, "shape", "", "shape of a raw file, e.g. 100,-1 (one -1 is taken from the file's size; default: 1-d over the rest of the file)")
+	fs.Int64Var(&r.offset, "offset", 0, "byte offset of a raw file's data (with --header-record: 0 means right after the record)")
+	fs.StringVar(&r.record, "header-record", "", "record at the start of a raw file whose fields give the axes in order, e.g. 'rows:<i4,cols:<i4'")
+	fs.BoolVar(&r.fortran, "fortran", false, "a raw file's data is in Fortran (column-major) order")
+}
+
+// set reports whether any flag says the file is raw.
+func (r *rawFlags) set() bool { return r.dtype != "" || r.record != "" || r.shape != "" }
+
+// describer checks the flags and returns the header.Describer they give.
+// Mistakes are usage errors, found here so that header.Raw and
+// header.Record never see a description they would panic on.
+func (r *rawFlags) describer() (header.Describer, error) {
+	if r.dtype == "" {
+		return nil, usagef("a raw file needs --dtype")
+	}
+	dt, err := parseDType(r.dtype)
+	if err != nil {
+		return nil, usagef("--dtype %q: %v", r.dtype, err)
+	}
+	if r.offset < 0 {
+		return nil, usagef("--offset %d is negative", r.offset)
+	}
+	if r.record != "" {
+		if r.shape != "" {
+			return nil, usagef("--shape and --header-record exclude each other: the record gives the shape")
+		}
+		rec, err := parseRecord(r.record)
+		if err != nil {
+			return nil, usagef("--header-record %q: %v", r.record, err)
+		}
+		var axes []string
+		for _, f := range rec.Fields {
+			if len(f.Shape) > 0 || (f.Type.Kind != layout.Int && f.Type.Kind != layout.Uint && f.Type.Kind != layout.Float) {
+				return nil, usagef("--header-record: field %q is %s; the fields giving the axes must be integers or floats", f.Name, f.Type)
+			}
+			axes = append(axes, f.Name)
+		}
+		return header.Record{Header: rec, Shape: axes, DType: dt, DataOffset: r.offset, FortranOrder: r.fortran}, nil
+	}
+	shape, err := parseShape(r.shape)
+	if err != nil {
+		return nil, usagef("--shape %q: %v", r.shape, err)
+	}
+	for _, d := range shape {
+		if d == -1 && dt.Size == 0 {
+			return nil, usagef("--shape -1 needs a dtype of non-zero size")
+		}
+	}
+	return header.Raw{Offset: r.offset, DType: dt, Shape: shape, FortranOrder: r.fortran}, nil
+}
+
+// parseDType reads a dtype given on the command line: a type string NumPy's
+// dtype() accepts ('<f8', 'float32', 'M8[ns]'), a descr list
+// ("[('x', '<i4'), ('y', '<f8')]"), or fields written name:type,name:type.
+func parseDType(s string) (layout.DType, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case strings.HasPrefix(s, "["), strings.HasPrefix(s, "'"), strings.HasPrefix(s, `"`):
+		return layout.ParseDescr(s)
+	case strings.Contains(s, ":"):
+		return parseRecord(s)
+	}
+	return layout.ParseTypeString(s)
+}
+
+// parseRecord reads packed record fields written name:type,name:type.
+func parseRecord(s string) (layout.DType, error) {
+	var fields []layout.Field
+	off := 0
+	for _, part := range strings.Split(s, ",") {
+		name, typ, ok := strings.Cut(strings.TrimSpace(part), ":")
+		if !ok || name == "" {
+			return layout.DType{}, fmt.Errorf("field %q is not written name:type", part)
+		}
+		dt, err := layout.ParseTypeString(strings.TrimSpace(typ))
+		if err != nil {
+			return layout.DType{}, err
+		}
+		fields = append(fields, layout.Field{Name: strings.TrimSpace(name), Offset: off, Type: dt})
+		off += dt.Size
+	}
+	return layout.StructOf(fields, off)
+}
+
+// parseShape reads "100,-1", "(100, -1)" or "" (nil: 1-d over the file).
+// "()" is the shape of a 0-d array.
+func parseShape(s string) ([]int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "("), ")"))
+	shape := []int{}
+	unknown := 0
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue // "(3,)" as Python writes a 1-tuple
+		}
+		d, err := strconv.Atoi(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an integer", part)
+		}
+		if d < -1 {
+			return nil, fmt.Errorf("dimension %d is negative", d)
+		}
+		if d == -1 {
+			unknown++
+		}
+		shape = append(shape, d)
+	}
+	if unknown > 1 {
+		return nil, errors.New("only one dimension may be -1")
+	}
+	return shape, nil
+}
+
+// A target names an array and a part of it: file.npy, archive.npz:member,
+// each optionally followed by bracket groups applied in turn, as NumPy
+// applies a[2]['time'][::-1].
+type target struct {
+	text   string // as given, for messages
+	path   string
+	member string // the .npz member, or ""
+	steps  []step
+}
+
+// A step is one bracket group: a field name or an index.
+type step struct {
+	field   string
+	isField bool
+	index   string // the text inside the brackets
+}
+
+// parseTarget splits a TARGET into the file, the member and the bracket
+// groups. A path that exists as given is taken whole, so that file names
+// containing '[' or ':' still work.
+func parseTarget(s string) (target, error) {
+	t := target{text: s}
+	if s == "" {
+		return t, usagef("empty target")
+	}
+	if exists(s) {
+		t.path = s
+		return t, nil
+	}
+	cut := -1
+	for i := 0; i < len(s); i++ {
+		if s[i] != '[' {
+			continue
+		}
+		if cut < 0 {
+			cut = i
+		}
+		if p, _ := splitMember(s[:i]); exists(p) {
+			cut = i
+			break
+		}
+	}
+	file := s
+	if cut >= 0 {
+		file = s[:cut]
+		steps, err := parseSteps(s[cut:])
+		if err != nil {
+			return t, usagef("target %q: %v", s, err)
+		}
+		t.steps = steps
+	}
+	t.path, t.member = splitMember(file)
+	return t, nil
+}
+
+// splitMember splits "archive.npz:member" when the part before the last
+// colon is a file or ends in .npz (so "C:\x.npy" stays whole).
+func splitMember(s string) (path, member string) {
+	if exists(s) {
+		return s, ""
+	}
+	i := strings.LastIndexByte(s, ':')
+	if i <= 0 || i == len(s)-1 {
+		return s, ""
+	}
+	if p := s[:i]; exists(p) || strings.HasSuffix(strings.ToLower(p), ".npz") {
+		return p, s[i+1:]
+	}
+	return s, ""
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// parseSteps reads bracket groups: [2], [1:3, ::-1], ['time'], ["name"].
+func parseSteps(s string) ([]step, error) {
+	var steps []step
+	for {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return steps, nil
+		}
+		if s[0] != '[' {
+			return nil, fmt.Errorf("expected '[' at %q", s)
+		}
+		end, quoted := -1, byte(0)
+		for i := 1; i < len(s) && end < 0; i++ {
+			switch c := s[i]; {
+			case quoted != 0 && c == '\\':
+				i++
+			case quoted != 0:
+				if c == quoted {
+					quoted = 0
+				}
+			case c == '\'' || c == '"':
+				quoted = c
+			case c == ']':
+				end = i
+			}
+		}
+		if end < 0 {
+			return nil, fmt.Errorf("missing ']' in %q", s)
+		}
+		inner := strings.TrimSpace(s[1:end])
+		if n := len(inner); n >= 2 && (inner[0] == '\'' || inner[0] == '"') {
+			if inner[n-1] != inner[0] {
+				return nil, fmt.Errorf("field name %s is not quoted properly", inner)
+			}
+			steps = append(steps, step{field: unquote(inner[1 : n-1]), isField: true})
+		} else {
+			steps = append(steps, step{index: inner})
+		}
+		s = s[end+1:]
+	}
+}
+
+// unquote removes the backslash escapes of a quoted field name.
+func unquote(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// Kinds of file, told apart by their first bytes.
+const (
+	kindNPY = iota
+	kindNPZ
+)
+
+// sniff tells a .npy file from an .npz archive by its magic bytes, falling
+// back on the name for files too short or damaged to say.
+func sniff(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	var magic [6]byte
+	n, _ := io.ReadFull(f, magic[:])
+	switch {
+	case n >= 2 && string(magic[:2]) == "PK":
+		return kindNPZ, nil
+	case n >= 6 && string(magic[:6]) == "\x93NUMPY":
+		return kindNPY, nil
+	case strings.HasSuffix(strings.ToLower(path), ".npz"):
+		return kindNPZ, nil
+	}
+	return kindNPY, nil
+}
+
+// openTarget opens the array a target names, before its steps are applied:
+// a raw file when raw flags are given, a member of an .npz archive, a .npy
+// file, or the only array of an archive.
+func openTarget(t target, raw *rawFlags) (*array.File, error) {
+	if raw != nil && raw.set() {
+		if t.member != "" {
+			return nil, usagef("raw flags describe a whole file, not the member %q", t.member)
+		}
+		d, err := raw.describer()
+		if err != nil {
+			return nil, err
+		}
+		return array.OpenRaw(t.path, mmap.ReadOnly, d)
+	}
+	if t.member != "" {
+		return array.OpenMember(t.path, t.member, mmap.ReadOnly)
+	}
+	kind, err := sniff(t.path)
+	if err != nil {
+		return nil, err
+	}
+	if kind == kindNPY {
+		return array.OpenFile(t.path, mmap.ReadOnly)
+	}
+	arch, err := readArchive(t.path)
+	if err != nil {
+		return nil, err
+	}
+	names := arrayMembers(arch)
+	if len(names) != 1 {
+		return nil, fmt.Errorf("%s: an archive of %d arrays (%s): name one as %s:NAME", t.path, len(names), strings.Join(names, ", "), t.path)
+	}
+	return array.OpenMember(t.path, names[0], mmap.ReadOnly)
+}
+
+// readArchive lists the members of the .npz archive at path.
+func readArchive(path string) (*header.Archive, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	arch, err := header.ReadArchive(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return arch, nil
+}
+
+// arrayMembers returns the names of the .npy members of an archive,
+// without ".npy", as np.load's NpzFile lists them.
+func arrayMembers(a *header.Archive) []string {
+	var names []string
+	for _, m := range a.Members {
+		if m.Header != nil {
+			names = append(names, strings.TrimSuffix(m.Name, ".npy"))
+		}
+	}
+	return names
+}
+
+// apply applies the target's steps to u in turn.
+func (t target) apply(u array.Items) (array.Items, error) {
+	for _, s := range t.steps {
+		var err error
+		if s.isField {
+			if u.DType().Kind != layout.Struct {
+				return u, fmt.Errorf("%s: no field %q: the items are %s, not records", t.text, s.field, u.DType())
+			}
+			u, err = u.Field(s.field)
+		} else {
+			u, err = applyIndex(u, s.index)
+		}
+		if err != nil {
+			return u, fmt.Errorf("%s: %w", t.text, err)
+		}
+	}
+	return u, nil
+}
+
+// applyIndex applies one bracket of NumPy basic indexing to u, checking
+// what array.Items.Slice would panic on: too many entries and positions
+// out of range. An Ellipsis ("...") stands for as many ':' as are needed.
+func applyIndex(u array.Items, expr string) (array.Items, error) {
+	parts := strings.Split(expr, ",")
+	if strings.TrimSpace(expr) == "" {
+		return u, nil
+	}
+	if n := len(parts); n > 1 && strings.TrimSpace(parts[n-1]) == "" {
+		parts = parts[:n-1] // a[1,] is a[1]
+	}
+	var entries []string
+	ellipsis := false
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		switch p {
+		case "...":
+			if ellipsis {
+				return u, fmt.Errorf("index [%s]: only one '...' is allowed", expr)
+			}
+			ellipsis = true
+		case "None", "np.newaxis", "newaxis":
+			return u, fmt.Errorf("index [%s]: new axes are not supported", expr)
+		}
+		entries = append(entries, p)
+	}
+	nd := u.NDim()
+	if ellipsis {
+		var out []string
+		for _, p := range entries {
+			if p == "..." {
+				for range nd - (len(entries) - 1) {
+					out = append(out, ":")
+				}
+				continue
+			}
+			out = append(out, p)
+		}
+		entries = out
+	}
+	if len(entries) > nd {
+		return u, fmt.Errorf("index [%s]: too many indices for an array of %d dimensions", expr, nd)
+	}
+	sels, err := array.ParseIndex(strings.Join(entries, ","))
+	if err != nil && len(entries) > 0 {
+		return u, err
+	}
+	shape := u.Shape()
+	for k, sel := range sels {
+		text := sel.String()
+		if strings.Contains(text, ":") {
+			continue
+		}
+		i, _ := strconv.Atoi(text)
+		if i < -shape[k] || i >= shape[k] {
+			return u, fmt.Errorf("index %d is out of bounds for axis %d with size %d", i, k, shape[k])
+		}
+	}
+	return u.Slice(sels...), nil
+}
