@@ -1,5 +1,322 @@
 package main
 
-import "io"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
-func runConvert(args []string, stdout, stderr io.Writer) error { return nil }
+	"github.com/ndmap/ndmap/header"
+)
+
+func runConvert(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("convert", "[--compress] [raw flags] IN OUT  (OUT: file.npy, file.npz or folder/)")
+	compress := fs.Bool("compress", false, "deflate the members of an .npz output, as np.savez_compressed does")
+	var raw rawFlags
+	raw.register(fs)
+	pos, err := parseFlags(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("convert takes IN and OUT, not %d arguments", len(pos))
+	}
+	in, out := pos[0], pos[1]
+	kind, err := outputKind(out)
+	if err != nil {
+		return err
+	}
+	srcs, err := sources(in, &raw)
+	if err != nil {
+		return err
+	}
+	var total int64
+	for _, s := range srcs {
+		total += s.h.DataSize()
+	}
+	p := newProgress(stderr, "convert", total)
+	defer p.finish()
+	switch kind {
+	case outNPY:
+		if len(srcs) != 1 {
+			return fmt.Errorf("%s: holds %d arrays and %s can hold one; name a member as %s:NAME or convert to a folder", in, len(srcs), out, in)
+		}
+		return writeFileAtomic(out, in, func(w io.Writer) error { return writeNPY(w, srcs[0], p) })
+	case outNPZ:
+		return writeFileAtomic(out, in, func(w io.Writer) error { return writeNPZ(w, srcs, *compress, p) })
+	}
+	if err := os.MkdirAll(out, 0o777); err != nil {
+		return err
+	}
+	for _, s := range srcs {
+		name := filepath.Join(out, s.key+".npy")
+		if err := writeFileAtomic(name, in, func(w io.Writer) error { return writeNPY(w, s, p) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Kinds of output, chosen by the name of OUT.
+const (
+	outNPY = iota
+	outNPZ
+	outDir
+)
+
+func outputKind(out string) (int, error) {
+	switch {
+	case strings.HasSuffix(out, "/") || strings.HasSuffix(out, string(os.PathSeparator)):
+		return outDir, nil
+	case strings.EqualFold(filepath.Ext(out), ".npy"):
+		return outNPY, nil
+	case strings.EqualFold(filepath.Ext(out), ".npz"):
+		return outNPZ, nil
+	}
+	return 0, usagef("OUT %q must end in .npy, .npz or / (a folder)", out)
+}
+
+// A source is one array to convert: its name, its header, and a way to
+// read its data bytes as they lie in the file (C or Fortran order, the
+// dtype's byte order).
+type source struct {
+	key  string
+	h    header.Header
+	open func() (io.ReadCloser, error)
+}
+
+// sources lists the arrays of IN: a raw file described by flags, a .npy
+// file, every array of an .npz archive, or one written archive.npz:member.
+func sources(in string, raw *rawFlags) ([]source, error) {
+	path, member := in, ""
+	if !raw.set() {
+		path, member = splitMember(in)
+	}
+	key := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	var h *header.Header
+	var err error
+	switch {
+	case raw.set():
+		d, derr := raw.describer()
+		if derr != nil {
+			return nil, derr
+		}
+		h, err = describeFile(path, d)
+	default:
+		kind, serr := sniff(path)
+		if serr != nil {
+			return nil, serr
+		}
+		if kind == kindNPZ || member != "" {
+			return memberSources(path, member)
+		}
+		h, err = describeFile(path, header.NPY{})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []source{{key: key, h: *h, open: func() (io.ReadCloser, error) { return openSection(path, h.DataOffset, h.DataSize()) }}}, nil
+}
+
+// describeFile reads the header d finds in the file at path.
+func describeFile(path string, d header.Describer) (*header.Header, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	h, err := d.Describe(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return h, nil
+}
+
+// memberSources lists the arrays of an .npz archive, or only the named one.
+func memberSources(path, member string) ([]source, error) {
+	arch, err := readArchive(path)
+	if err != nil {
+		return nil, err
+	}
+	mems := arch.Members
+	if member != "" {
+		m, ok := arch.Lookup(member)
+		if !ok {
+			return nil, fmt.Errorf("%s: no member %q", path, member)
+		}
+		mems = []*header.Member{m}
+	}
+	var srcs []source
+	for _, m := range mems {
+		if m.Header == nil {
+			if member != "" {
+				return nil, fmt.Errorf("%s: member %q is not a .npy array", path, m.Name)
+			}
+			continue // not an array: a folder of .npy files has no place for it
+		}
+		key := strings.TrimSuffix(m.Name, ".npy")
+		if key == "" || key != filepath.Base(key) || key == "." || key == ".." || strings.ContainsAny(key, `/\`) {
+			return nil, fmt.Errorf("%s: member name %q cannot be used as a file name", path, m.Name)
+		}
+		srcs = append(srcs, source{key: key, h: *m.Header, open: func() (io.ReadCloser, error) { return openMemberData(path, m) }})
+	}
+	return srcs, nil
+}
+
+// section reads n bytes of a file from an offset and closes the file.
+type section struct {
+	io.Reader
+	f *os.File
+}
+
+func (s section) Close() error { return s.f.Close() }
+
+func openSection(path string, off, n int64) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return section{io.NewSectionReader(f, off, n), f}, nil
+}
+
+// memberData reads the data bytes of an .npz member through the archive's
+// own reader, so that deflated members are inflated and every member's
+// CRC-32 is checked: Close reads to the end of the member to verify it.
+type memberData struct {
+	io.Reader
+	rc io.ReadCloser
+	f  *os.File
+}
+
+func (m memberData) Close() error {
+	_, err := io.Copy(io.Discard, m.rc)
+	m.rc.Close()
+	m.f.Close()
+	return err
+}
+
+func openMemberData(path string, m *header.Member) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := m.Open(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: member %q: %w", path, m.Name, err)
+	}
+	// The member's bytes are a whole .npy file: skip its header.
+	skip := m.Header.DataOffset
+	if m.Method == 0 {
+		skip -= m.Offset
+	}
+	if _, err := io.CopyN(io.Discard, rc, skip); err != nil {
+		rc.Close()
+		f.Close()
+		return nil, fmt.Errorf("%s: member %q: %w", path, m.Name, err)
+	}
+	return memberData{io.LimitReader(rc, m.Header.DataSize()), rc, f}, nil
+}
+
+// copyData copies a source's data bytes to w through one buffer, checking
+// that all of them arrive.
+func copyData(w io.Writer, s source, p *progress) (err error) {
+	r, err := s.open()
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := r.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("%s: %w", s.key, cerr)
+		}
+	}()
+	buf := make([]byte, 1<<20)
+	want := s.h.DataSize()
+	var n int64
+	for n < want {
+		k, rerr := r.Read(buf[:min(int64(len(buf)), want-n)])
+		if k > 0 {
+			if _, werr := w.Write(buf[:k]); werr != nil {
+				return werr
+			}
+			n += int64(k)
+			p.add(int64(k))
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
+	if n != want {
+		return fmt.Errorf("%s: data ends after %d of %d bytes", s.key, n, want)
+	}
+	return nil
+}
+
+// writeNPY writes a source as a .npy file: a header as NumPy writes it,
+// then the data bytes unchanged.
+func writeNPY(w io.Writer, s source, p *progress) error {
+	h := s.h
+	h.Version = header.Version{} // NumPy's own choice for what the header needs
+	if _, err := header.Write(w, h); err != nil {
+		return err
+	}
+	return copyData(w, s, p)
+}
+
+// writeNPZ writes the sources as the members of an .npz archive.
+func writeNPZ(w io.Writer, srcs []source, compress bool, p *progress) error {
+	z := header.NewNPZWriter(w, header.NPZOptions{Compress: compress})
+	for _, s := range srcs {
+		h := s.h
+		h.Version = header.Version{}
+		mw, err := z.Create(s.key, h)
+		if err != nil {
+			return err
+		}
+		if err := copyData(mw, s, p); err != nil {
+			return err
+		}
+	}
+	return z.Close()
+}
+
+// writeFileAtomic writes a file through fn into a temporary file beside it
+// and renames it into place, so that a failure leaves no half-written
+// output. It refuses to write over the input.
+func writeFileAtomic(out, in string, fn func(io.Writer) error) error {
+	if a, err := os.Stat(out); err == nil {
+		if b, err := os.Stat(strings.SplitN(in, ":", 2)[0]); err == nil && os.SameFile(a, b) {
+			return fmt.Errorf("%s: is the input; write to another file", out)
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := fn(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	// CreateTemp makes files only their owner may read; give the result
+	// the permissions os.Create would (before the umask).
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return errors.Join(fmt.Errorf("%s: cannot move the result into place", out), err)
+	}
+	return nil
+}

@@ -1,5 +1,324 @@
 package main
 
-import "io"
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"text/tabwriter"
 
-func runStats(args []string, stdout, stderr io.Writer) error { return nil }
+	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/layout"
+)
+
+func runStats(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("stats", "[--axis N] [--json] [raw flags] TARGET")
+	axis := fs.Int("axis", math.MinInt, "give statistics per index of this axis (negative counts from the end)")
+	jsonOut := fs.Bool("json", false, "print one JSON object instead of text")
+	var raw rawFlags
+	raw.register(fs)
+	pos, err := parseFlags(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("stats takes one TARGET, not %d", len(pos))
+	}
+	t, err := parseTarget(pos[0])
+	if err != nil {
+		return err
+	}
+	f, err := openTarget(t, &raw)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	return f.Guard(func() error {
+		u, err := t.apply(f.Items())
+		if err != nil {
+			return err
+		}
+		ax := -1
+		if *axis != math.MinInt {
+			nd := u.NDim()
+			ax = *axis
+			if ax < 0 {
+				ax += nd
+			}
+			if ax < 0 || ax >= nd {
+				return fmt.Errorf("%s: axis %d is out of bounds for an array of %d dimensions", t.text, *axis, nd)
+			}
+		}
+		p := newProgress(stderr, "stats", int64(u.Size()))
+		accs, err := computeStats(u, ax, p)
+		p.finish()
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.text, err)
+		}
+		if *jsonOut {
+			writeStatsJSON(w, u, ax, accs)
+		} else {
+			writeStatsText(w, t.text, u, ax, accs)
+		}
+		return nil
+	})
+}
+
+// acc accumulates the statistics of a stream of values. NaNs are counted
+// apart and left out, as NumPy's nanmin, nanmax, nanmean and nanstd leave
+// them out; infinities take part in min and max and make the mean infinite
+// (or NaN when both signs occur) and the standard deviation NaN, as they do
+// in NumPy. Mean and variance are updated with Welford's method, which
+// stays accurate over long streams.
+type acc struct {
+	n, nan, posInf, negInf int64
+	min, max               float64
+	mean, m2               float64 // over the finite values
+}
+
+func newAcc() acc { return acc{min: math.Inf(1), max: math.Inf(-1)} }
+
+func (a *acc) add(x float64) {
+	if x != x {
+		a.nan++
+		return
+	}
+	a.n++
+	a.min = min(a.min, x)
+	a.max = max(a.max, x)
+	switch {
+	case math.IsInf(x, 1):
+		a.posInf++
+		return
+	case math.IsInf(x, -1):
+		a.negInf++
+		return
+	}
+	finite := a.n - a.posInf - a.negInf
+	d := x - a.mean
+	a.mean += d / float64(finite)
+	a.m2 += d * (x - a.mean)
+}
+
+// result returns min, max, mean and the population standard deviation
+// (NumPy's default, ddof=0); ok is false when there are no values.
+func (a *acc) result() (mn, mx, mean, std float64, ok bool) {
+	if a.n == 0 {
+		return 0, 0, 0, 0, false
+	}
+	mean = a.mean
+	std = math.Sqrt(a.m2 / float64(a.n-a.posInf-a.negInf))
+	switch {
+	case a.posInf > 0 && a.negInf > 0:
+		mean, std = math.NaN(), math.NaN()
+	case a.posInf > 0:
+		mean, std = math.Inf(1), math.NaN()
+	case a.negInf > 0:
+		mean, std = math.Inf(-1), math.NaN()
+	}
+	return a.min, a.max, mean, std, true
+}
+
+// statsChunk is how many items are copied out of the mapping at a time:
+// memory stays bounded whatever the size of the array.
+const statsChunk = 1 << 16
+
+// computeStats walks the items of u in C order, a chunk at a time, and
+// returns one acc for the whole array (axis < 0) or one per index of axis.
+func computeStats(u array.Items, axis int, p *progress) ([]acc, error) {
+	shape := u.Shape()
+	groups, inner := 1, 1
+	if axis >= 0 {
+		groups = shape[axis]
+		inner = count(shape[axis+1:])
+	}
+	accs := make([]acc, groups)
+	for i := range accs {
+		accs[i] = newAcc()
+	}
+	var done int64
+	feed := func(base int, xs []float64) {
+		if axis < 0 {
+			for _, x := range xs {
+				accs[0].add(x)
+			}
+		} else {
+			for j, x := range xs {
+				accs[((base+j)/inner)%groups].add(x)
+			}
+		}
+		done += int64(len(xs))
+		p.update(done)
+	}
+	dt := u.DType()
+	var err error
+	switch {
+	case dt.Kind == layout.Bool:
+		err = walkChunks(u, func(b bool) float64 {
+			if b {
+				return 1
+			}
+			return 0
+		}, feed)
+	case dt.Kind == layout.Int && dt.Size == 1:
+		err = walkChunks(u, func(x int8) float64 { return float64(x) }, feed)
+	case dt.Kind == layout.Int && dt.Size == 2:
+		err = walkChunks(u, func(x int16) float64 { return float64(x) }, feed)
+	case dt.Kind == layout.Int && dt.Size == 4:
+		err = walkChunks(u, func(x int32) float64 { return float64(x) }, feed)
+	case dt.Kind == layout.Int && dt.Size == 8:
+		err = walkChunks(u, func(x int64) float64 { return float64(x) }, feed)
+	case dt.Kind == layout.Uint && dt.Size == 1:
+		err = walkChunks(u, func(x uint8) float64 { return float64(x) }, feed)
+	case dt.Kind == layout.Uint && dt.Size == 2:
+		err = walkChunks(u, func(x uint16) float64 { return float64(x) }, feed)
+	case dt.Kind == layout.Uint && dt.Size == 4:
+		err = walkChunks(u, func(x uint32) float64 { return float64(x) }, feed)
+	case dt.Kind == layout.Uint && dt.Size == 8:
+		err = walkChunks(u, func(x uint64) float64 { return float64(x) }, feed)
+	case dt.Kind == layout.Float && dt.Size == 2:
+		err = walkChunks(u, func(x layout.Float16) float64 { return x.Float64() }, feed)
+	case dt.Kind == layout.Float && dt.Size == 4:
+		err = walkChunks(u, func(x float32) float64 { return float64(x) }, feed)
+	case dt.Kind == layout.Float && dt.Size == 8:
+		err = walkChunks(u, func(x float64) float64 { return x }, feed)
+	case dt.Kind == layout.Struct:
+		return nil, fmt.Errorf("the items are records (%s); pick a numeric field, e.g. ['%s']", dt, firstField(dt))
+	default:
+		return nil, fmt.Errorf("statistics need numbers (bool, integers, floats), not %s", dt)
+	}
+	return accs, err
+}
+
+// firstField names a numeric field of a record, for the error message
+// that suggests one.
+func firstField(dt layout.DType) string {
+	for _, f := range dt.Fields {
+		switch f.Type.Kind {
+		case layout.Bool, layout.Int, layout.Uint, layout.Float:
+			return f.Name
+		}
+	}
+	return "name"
+}
+
+// walkChunks copies the items of u out in C order, through one reused
+// buffer, and hands them to fn as float64s with the flat position of the
+// first. Axes are split until a piece fits the buffer, so even one huge
+// row is read a chunk at a time.
+func walkChunks[T array.Element](u array.Items, conv func(T) float64, fn func(base int, xs []float64)) error {
+	v, err := array.As[T](u)
+	if err != nil {
+		return err
+	}
+	buf := make([]T, statsChunk)
+	xs := make([]float64, statsChunk)
+	emit := func(part array.View[T], base int) {
+		n := part.CopyTo(buf)
+		for i, x := range buf[:n] {
+			xs[i] = conv(x)
+		}
+		fn(base, xs[:n])
+	}
+	var walk func(v array.View[T], base int)
+	walk = func(v array.View[T], base int) {
+		size := v.Size()
+		switch {
+		case size == 0:
+			return
+		case size <= statsChunk:
+			emit(v, base)
+			return
+		}
+		n := v.Len()
+		inner := size / n
+		if inner <= statsChunk {
+			rows := statsChunk / inner
+			for i := 0; i < n; i += rows {
+				emit(v.Slice(array.Range(i, min(i+rows, n))), base+i*inner)
+			}
+			return
+		}
+		for i := range n {
+			walk(v.Index(i), base+i*inner)
+		}
+	}
+	walk(v, 0)
+	return nil
+}
+
+// statFloat writes a statistic for people: up to 10 significant digits.
+func statFloat(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "nan"
+	case math.IsInf(x, 1):
+		return "inf"
+	case math.IsInf(x, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(x, 'g', 10, 64)
+}
+
+func writeStatsText(w *bufio.Writer, label string, u array.Items, axis int, accs []acc) {
+	fmt.Fprintf(w, "%s  %s, shape %s", label, u.DType(), shapeText(u.Shape()))
+	if axis >= 0 {
+		fmt.Fprintf(w, ", per index of axis %d", axis)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if axis >= 0 {
+		fmt.Fprint(tw, "index\t")
+	}
+	fmt.Fprintln(tw, "count\tnan\tmin\tmax\tmean\tstd")
+	for i, a := range accs {
+		if axis >= 0 {
+			fmt.Fprintf(tw, "%d\t", i)
+		}
+		fmt.Fprintf(tw, "%d\t%d\t", a.n, a.nan)
+		if mn, mx, mean, std, ok := a.result(); ok {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", statFloat(mn), statFloat(mx), statFloat(mean), statFloat(std))
+		} else {
+			fmt.Fprintln(tw, "-\t-\t-\t-")
+		}
+	}
+	tw.Flush()
+}
+
+// writeStatsJSON writes {"dtype", "shape", "count", "nan", "min", "max",
+// "mean", "std"}, or with an axis {"dtype", "shape", "axis", "stats":
+// [...]} holding one such object per index. Statistics of no values are
+// null; NaN and the infinities are the strings "nan", "inf" and "-inf".
+func writeStatsJSON(w *bufio.Writer, u array.Items, axis int, accs []acc) {
+	fmt.Fprintf(w, `{"dtype": %s, "shape": [`, jsonString(descrText(u.DType())))
+	for i, d := range u.Shape() {
+		if i > 0 {
+			w.WriteString(", ")
+		}
+		w.WriteString(strconv.Itoa(d))
+	}
+	w.WriteString("], ")
+	one := func(a acc) string {
+		s := fmt.Sprintf(`"count": %d, "nan": %d, `, a.n, a.nan)
+		if mn, mx, mean, std, ok := a.result(); ok {
+			return s + fmt.Sprintf(`"min": %s, "max": %s, "mean": %s, "std": %s`,
+				floatJSON(mn, 64), floatJSON(mx, 64), floatJSON(mean, 64), floatJSON(std, 64))
+		}
+		return s + `"min": null, "max": null, "mean": null, "std": null`
+	}
+	if axis < 0 {
+		w.WriteString(one(accs[0]) + "}\n")
+		return
+	}
+	fmt.Fprintf(w, `"axis": %d, "stats": [`, axis)
+	for i, a := range accs {
+		if i > 0 {
+			w.WriteString(", ")
+		}
+		w.WriteString("{" + one(a) + "}")
+	}
+	w.WriteString("]}\n")
+}
