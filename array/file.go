@@ -72,6 +72,7 @@ type File struct {
 	data     []byte    // the array's bytes: part of m.Bytes(), or memory
 	dataOff  int64     // offset of data[0] in m.Bytes()
 	writable bool
+	sync     bool // Close flushes the mapping and syncs the file: files this package created
 	closed   atomic.Bool
 }
 
@@ -263,14 +264,24 @@ func (f *File) Guard(fn func() error) error {
 }
 
 // Close unmaps the file. Views of it must not be used afterwards: reading
-// through one panics. Closing twice is harmless.
+// through one panics. Closing twice is harmless. A file made by [Create],
+// [CreateFile], [CreateRaw] or [CreateWithHeader] is first flushed: Close
+// returns once its data is on the device.
 func (f *File) Close() error {
 	if f == memoryFile || f.closed.Swap(true) {
 		return nil
 	}
 	var err error
+	if f.sync {
+		err = f.m.Flush()
+		if serr := f.os.Sync(); err == nil {
+			err = serr
+		}
+	}
 	if f.m != nil {
-		err = f.m.Close()
+		if cerr := f.m.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if f.os != nil {
 		if cerr := f.os.Close(); err == nil {
