@@ -112,7 +112,7 @@ func sources(in string, raw *rawFlags) ([]source, error) {
 		if kind == kindNPZ || member != "" {
 			return memberSources(path, member)
 		}
-		h, err = describeFile(path, header.NPY{})
+		h, err = describeFile(path, npyReader())
 	}
 	if err != nil {
 		return nil, err

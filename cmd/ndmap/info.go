@@ -81,7 +81,7 @@ func info(w *bufio.Writer, path string, d header.Describer) error {
 		return err
 	}
 	if kind == kindNPY && member == "" {
-		h, err := header.Read(f, st.Size())
+		h, err := npyReader().Describe(f, st.Size())
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -89,7 +89,7 @@ func info(w *bufio.Writer, path string, d header.Describer) error {
 		writeHeader(w, "  ", h, false)
 		return nil
 	}
-	arch, err := header.ReadArchive(f, st.Size())
+	arch, err := npyReader().ReadArchive(f, st.Size())
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

@@ -83,7 +83,11 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "ndmap: %s\n%s", oneLine(ue.msg), usageText)
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "ndmap: %s\n", oneLine(err.Error()))
+		msg := oneLine(err.Error())
+		if strings.Contains(msg, "MaxHeaderLen") {
+			msg += " (--max-header-len raises the limit)"
+		}
+		fmt.Fprintf(stderr, "ndmap: %s\n", msg)
 		return exitInput
 	}
 }

@@ -70,7 +70,7 @@ func showArchive(w *bufio.Writer, path string) error {
 			fmt.Fprintln(w)
 		}
 		err := func() error {
-			f, err := array.OpenMember(path, name, mmap.ReadOnly)
+			f, err := array.OpenMember(path, name, mmap.ReadOnly, openOpts()...)
 			if err != nil {
 				return err
 			}

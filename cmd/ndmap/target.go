@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,7 @@ func (r *rawFlags) register(fs *flag.FlagSet) {
 	fs.Int64Var(&r.offset, "offset", 0, "byte offset of a raw file's data (with --header-record: 0 means right after the record)")
 	fs.StringVar(&r.record, "header-record", "", "record at the start of a raw file whose fields give the axes in order, e.g. 'rows:<i4,cols:<i4'")
 	fs.BoolVar(&r.fortran, "fortran", false, "a raw file's data is in Fortran (column-major) order")
+	fs.IntVar(&maxHeaderLen, "max-header-len", header.DefaultMaxHeaderLen, "longest .npy header text to read, in characters (NumPy's limit by default)")
 }
 
 // set reports whether any flag says the file is raw.
@@ -283,22 +285,23 @@ const (
 	kindNPZ
 )
 
-// sniff tells a .npy file from an .npz archive by its magic bytes, falling
-// back on the name for files too short or damaged to say.
+// sniff tells a .npy file from an .npz archive: by the name when it ends
+// in .npy or .npz (so that a file named .npz that is not a zip is refused as
+// an archive, not read as something else), otherwise by the magic bytes.
 func sniff(path string) (int, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".npz":
+		return kindNPZ, nil
+	case ".npy":
+		return kindNPY, nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
-	var magic [6]byte
-	n, _ := io.ReadFull(f, magic[:])
-	switch {
-	case n >= 2 && string(magic[:2]) == "PK":
-		return kindNPZ, nil
-	case n >= 6 && string(magic[:6]) == "\x93NUMPY":
-		return kindNPY, nil
-	case strings.HasSuffix(strings.ToLower(path), ".npz"):
+	var magic [4]byte
+	if n, _ := io.ReadFull(f, magic[:]); n == 4 && string(magic[:]) == "PK\x03\x04" {
 		return kindNPZ, nil
 	}
 	return kindNPY, nil
@@ -319,14 +322,14 @@ func openTarget(t target, raw *rawFlags) (*array.File, error) {
 		return array.OpenRaw(t.path, mmap.ReadOnly, d)
 	}
 	if t.member != "" {
-		return array.OpenMember(t.path, t.member, mmap.ReadOnly)
+		return array.OpenMember(t.path, t.member, mmap.ReadOnly, openOpts()...)
 	}
 	kind, err := sniff(t.path)
 	if err != nil {
 		return nil, err
 	}
 	if kind == kindNPY {
-		return array.OpenFile(t.path, mmap.ReadOnly)
+		return array.OpenFile(t.path, mmap.ReadOnly, openOpts()...)
 	}
 	arch, err := readArchive(t.path)
 	if err != nil {
@@ -336,7 +339,7 @@ func openTarget(t target, raw *rawFlags) (*array.File, error) {
 	if len(names) != 1 {
 		return nil, fmt.Errorf("%s: an archive of %d arrays (%s): name one as %s:NAME", t.path, len(names), strings.Join(names, ", "), t.path)
 	}
-	return array.OpenMember(t.path, names[0], mmap.ReadOnly)
+	return array.OpenMember(t.path, names[0], mmap.ReadOnly, openOpts()...)
 }
 
 // readArchive lists the members of the .npz archive at path.
@@ -350,7 +353,7 @@ func readArchive(path string) (*header.Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	arch, err := header.ReadArchive(f, st.Size())
+	arch, err := npyReader().ReadArchive(f, st.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -448,3 +451,13 @@ func applyIndex(u array.Items, expr string) (array.Items, error) {
 	}
 	return u.Slice(sels...), nil
 }
+
+// maxHeaderLen is the longest .npy header text the command reads, set by
+// --max-header-len: NumPy's own default cap unless raised. NumPy writes
+// longer headers for records of thousands of fields, and refuses to read
+// them back unless asked to, as this command does.
+var maxHeaderLen = header.DefaultMaxHeaderLen
+
+func npyReader() header.NPY { return header.NPY{MaxHeaderLen: maxHeaderLen} }
+
+func openOpts() []array.Option { return []array.Option{array.MaxHeaderLen(maxHeaderLen)} }
