@@ -1,0 +1,153 @@
+"""NumPy's side of the ndmap comparison.
+
+Run by the compare command as: python3 numpy_bench.py WORKLOAD, with the
+arguments as a JSON object on standard input.
+It times the workload in-process with time.perf_counter_ns and prints one
+JSON object: "ns" holds one time per round (per operation, as the workload
+defines it) and "check" a value the Go side compares with its own.
+"""
+
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+
+def evict(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def total(buf):
+    # Exact for the small integers the files hold, whatever the dtype.
+    if buf.dtype.kind == "f":
+        return float(buf.sum(dtype=np.float64))
+    return int(buf.sum())
+
+
+def w_version(args):
+    return {"version": np.__version__}
+
+
+def w_open(args):
+    # Open (and drop) the memmap of each file many times per round.
+    out = []
+    for _ in range(args["rounds"]):
+        t = time.perf_counter_ns()
+        for _ in range(args["iters"]):
+            a = np.load(args["path"], mmap_mode="r")
+            del a
+        out.append((time.perf_counter_ns() - t) / args["iters"])
+    return {"ns": out}
+
+
+def w_view(args):
+    a = np.load(args["path"], mmap_mode="r")
+    idx = args["frames"]
+    out = []
+    for _ in range(args["rounds"]):
+        t = time.perf_counter_ns()
+        for i in idx:
+            v = a[i]
+        out.append((time.perf_counter_ns() - t) / len(idx))
+    return {"ns": out, "check": int(v.shape[0])}
+
+
+def copy_frames(a, idx, buf):
+    s = 0.0
+    t = time.perf_counter_ns()
+    for i in idx:
+        np.copyto(buf, a[i])
+        s += float(buf[0, 0])
+    return (time.perf_counter_ns() - t) / len(idx), s
+
+
+def w_frames(args):
+    # Random frames copied out into one buffer. Warm: one mapping, and the
+    # first round (which maps the pages) is not counted. Cold: the file is
+    # evicted from the page cache, with no mapping of it left, before each
+    # round.
+    out = []
+    check = 0.0
+    a = None
+    for r, idx in enumerate(args["rounds"]):
+        if args["cold"]:
+            a = None
+            evict(args["path"])
+        if a is None:
+            a = np.load(args["path"], mmap_mode="r")
+            buf = np.empty(a.shape[1:], dtype=a.dtype)
+        ns, check = copy_frames(a, idx, buf)
+        if r > 0 or args["cold"]:
+            out.append(ns)
+    return {"ns": out, "check": check}
+
+
+def w_column(args):
+    a = np.load(args["path"], mmap_mode="r")
+    buf = np.empty(a.shape[0], dtype=a.dtype)
+    out = []
+    for r in range(args["rounds"] + 1):
+        t = time.perf_counter_ns()
+        np.copyto(buf, a[:, args["column"]])
+        if r > 0:
+            out.append(time.perf_counter_ns() - t)
+    return {"ns": out, "check": total(buf)}
+
+
+def w_sum(args):
+    a = np.load(args["path"], mmap_mode="r")
+    out = []
+    for r in range(args["rounds"] + 1):
+        t = time.perf_counter_ns()
+        s = float(a.sum())
+        if r > 0:
+            out.append(time.perf_counter_ns() - t)
+    return {"ns": out, "check": s}
+
+
+def w_field(args):
+    a = np.load(args["path"], mmap_mode="r")
+    f = a[args["field"]]
+    buf = np.empty(f.shape, dtype=f.dtype.newbyteorder("="))
+    out = []
+    for r in range(args["rounds"] + 1):
+        t = time.perf_counter_ns()
+        np.copyto(buf, a[args["field"]])
+        if r > 0:
+            out.append(time.perf_counter_ns() - t)
+    return {"ns": out, "check": total(buf)}
+
+
+def w_rss(args):
+    # Read random frames of a file bigger than RAM; the parent reads the
+    # peak RSS of this process from its rusage.
+    a = np.load(args["path"], mmap_mode="r")
+    buf = np.empty(a.shape[1:], dtype=a.dtype)
+    t = time.perf_counter_ns()
+    for i in args["frames"]:
+        np.copyto(buf, a[i])
+    n = max(len(args["frames"]), 1)
+    return {"ns": [(time.perf_counter_ns() - t) / n]}
+
+
+WORKLOADS = {
+    "version": w_version,
+    "open": w_open,
+    "view": w_view,
+    "frames": w_frames,
+    "column": w_column,
+    "sum": w_sum,
+    "field": w_field,
+    "rss": w_rss,
+}
+
+if __name__ == "__main__":
+    args = json.load(sys.stdin)
+    json.dump(WORKLOADS[sys.argv[1]](args), sys.stdout)
+    sys.stdout.write("\n")

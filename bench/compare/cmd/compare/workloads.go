@@ -1,0 +1,768 @@
+package main
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/layout"
+	"github.com/ndmap/ndmap/mmap"
+	"github.com/sbinet/npyio"
+)
+
+// Sinks keep the compiler from discarding the results of timed code.
+var (
+	viewSink array.View[float32]
+	sumSink  float64
+)
+
+// randomFrames returns n frame numbers below frames, the same for a seed.
+func randomFrames(seed uint64, n, frames int) []int {
+	rng := rand.New(rand.NewPCG(seed, 0x6e646d6170))
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = rng.IntN(frames)
+	}
+	return idx
+}
+
+// perOp times fn and returns nanoseconds per operation, for n operations.
+func perOp(n int, fn func()) float64 {
+	t := time.Now()
+	fn()
+	return float64(time.Since(t).Nanoseconds()) / float64(n)
+}
+
+// allocsPerOp returns the heap allocations per operation of fn, which runs
+// n operations.
+func allocsPerOp(n int, fn func()) float64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / float64(n)
+}
+
+// checkNote returns "" when got is want, and a warning otherwise.
+func checkNote(got, want float64) string {
+	if got == want {
+		return ""
+	}
+	return fmt.Sprintf("**values differ: got %v, want %v**", got, want)
+}
+
+// numpyRow adds NumPy's row to g from the script's result, or a skipped row.
+func (b *bench) numpyRow(g *group, reader, workload string, args any, want float64, checked bool) {
+	if b.numpyVer == "" {
+		g.skipped(reader, "NumPy not available")
+		return
+	}
+	res, err := b.numpy(workload, args)
+	if err != nil {
+		g.skipped(reader, err.Error())
+		return
+	}
+	note := ""
+	if checked {
+		note = checkNote(res.Check, want)
+	}
+	g.add(reader, res.NS, note)
+}
+
+// open measures opening a .npy file, from 1 MiB to a 64 GiB sparse file.
+func (b *bench) open() error {
+	const iters = 1000
+	var ndmapNs []float64
+	for _, sz := range b.cfg.openSizes {
+		n := sz / 4
+		if n > math.MaxInt32 && math.MaxInt == math.MaxInt32 {
+			continue
+		}
+		path := b.path(fmt.Sprintf("open-%d.npy", sz))
+		if _, err := writeNPY(path, layout.Float32, []int{int(n)}, nil); err != nil {
+			return err
+		}
+		g := b.group("open " + size(sz) + " .npy (sparse)")
+		var allocs float64
+		var samples []float64
+		for r := range b.cfg.rounds + 1 {
+			fn := func() {
+				for range iters {
+					a, err := array.Open[float32](path, mmap.ReadOnly)
+					if err != nil || int64(a.Len()) != n {
+						panic(fmt.Sprintf("Open(%s) = %v", path, err))
+					}
+					a.Close()
+				}
+			}
+			if r == 0 {
+				allocs = allocsPerOp(iters, fn)
+				continue
+			}
+			samples = append(samples, perOp(iters, fn))
+		}
+		ndmapNs = append(ndmapNs, slicesMedian(samples))
+		g.ref("ndmap array.Open + Close", samples, fmt.Sprintf("%.0f allocs/op", allocs))
+		b.numpyRow(g, "NumPy np.load(mmap_mode='r')", "open", map[string]any{"path": path, "rounds": b.cfg.rounds, "iters": iters}, 0, false)
+		g.add("pread: os.Open + header.Read + Close", b.rounds(b.cfg.rounds, iters, func() {
+			f, err := os.Open(path)
+			if err != nil {
+				panic(err)
+			}
+			st, _ := f.Stat()
+			if _, err := header.Read(f, st.Size()); err != nil {
+				panic(err)
+			}
+			f.Close()
+		}), "reads the header only")
+		if sz <= 1<<20 {
+			g.add("npyio Read (whole array)", b.rounds(b.cfg.rounds, 20, func() {
+				f, err := os.Open(path)
+				if err != nil {
+					panic(err)
+				}
+				var data []float32
+				if err := npyio.Read(bufio.NewReaderSize(f, 1<<20), &data); err != nil || int64(len(data)) != n {
+					panic(fmt.Sprintf("npyio.Read = %d, %v", len(data), err))
+				}
+				f.Close()
+			}), "reads every element")
+		} else {
+			g.skipped("npyio Read (whole array)", "reads the whole array; not an open")
+		}
+		os.Remove(path)
+	}
+	if len(ndmapNs) > 0 {
+		worst := slicesMax(ndmapNs)
+		b.target("open under 1 ms", worst < 1e6, "slowest median %s", duration(worst))
+		spread := worst / slicesMin(ndmapNs)
+		b.target("open flat in file size (1 MiB to 64 GiB within 1.5×)", spread <= 1.5, "slowest ÷ fastest median: %.2f", spread)
+	}
+	return nil
+}
+
+// rounds times rounds of iters calls of fn, after one untimed round, and
+// returns nanoseconds per call for each round.
+func (b *bench) rounds(rounds, iters int, fn func()) []float64 {
+	var out []float64
+	for r := range rounds + 1 {
+		ns := perOp(iters, func() {
+			for range iters {
+				fn()
+			}
+		})
+		if r > 0 {
+			out = append(out, ns)
+		}
+	}
+	return out
+}
+
+// view measures making a zero-copy view of one frame.
+func (b *bench) view() error {
+	path, _, err := b.frames()
+	if err != nil {
+		return err
+	}
+	a, err := array.Open[float32](path, mmap.ReadOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	idx := randomFrames(1, 1024, b.cfg.frames)
+	const iters = 1_000_000
+	loop := func() {
+		for i := range iters {
+			viewSink = a.Index(idx[i%len(idx)])
+		}
+	}
+	allocs := allocsPerOp(iters, loop)
+	var samples []float64
+	for range b.cfg.rounds {
+		samples = append(samples, perOp(iters, loop))
+	}
+	g := b.group("frame view of a (N, 256, 256) float32 file")
+	g.ref("ndmap Index", samples, fmt.Sprintf("%.2f allocs/op", allocs))
+	b.numpyRow(g, "NumPy a[i]", "view", map[string]any{"path": path, "frames": randomFrames(2, 20000, b.cfg.frames), "rounds": b.cfg.rounds}, frameSide, true)
+	g.skipped("pread", "copies: no zero-copy view")
+	g.skipped("npyio", "copies: no zero-copy view")
+	med := slicesMedian(samples)
+	b.target("frame view under 100 ns, zero allocations", med < 100 && allocs == 0, "%s, %.2f allocs/op", duration(med), allocs)
+	return nil
+}
+
+// frameCheck is the sum of the first elements of the frames idx.
+func frameCheck(idx []int) float64 {
+	var s float64
+	for _, k := range idx {
+		s += float64(frameValue(k, 0))
+	}
+	return s
+}
+
+// copyFrames copies the frames idx out of a into buf, one after another,
+// and returns nanoseconds per frame and the sum of their first elements.
+// With advise, each frame's range is advised WillNeed first; with ahead, the
+// next frame's is, while the current one is copied.
+func copyFrames(a *array.Array[float32], idx []int, buf []float32, advise, ahead bool) (float64, float64) {
+	var s float64
+	ns := perOp(len(idx), func() {
+		if ahead && len(idx) > 0 {
+			a.Index(idx[0]).Advise(mmap.WillNeed)
+		}
+		for n, k := range idx {
+			f := a.Index(k)
+			switch {
+			case ahead && n+1 < len(idx):
+				a.Index(idx[n+1]).Advise(mmap.WillNeed)
+			case advise:
+				f.Advise(mmap.WillNeed)
+			}
+			f.CopyTo(buf)
+			s += float64(buf[0])
+		}
+	})
+	return ns, s
+}
+
+// preadFrames reads the frames idx from f with ReadAt into buf, as bytes (a
+// lower bound for pread: the bytes are not even turned into float32), and
+// returns nanoseconds per frame and the sum of their first elements.
+func preadFrames(f *os.File, off int64, idx []int, buf []byte) (float64, float64) {
+	var s float64
+	ns := perOp(len(idx), func() {
+		for _, k := range idx {
+			if _, err := f.ReadAt(buf, off+int64(k)*frameBytes); err != nil {
+				panic(err)
+			}
+			s += float64(math.Float32frombits(binary.NativeEndian.Uint32(buf)))
+		}
+	})
+	return ns, s
+}
+
+// warmFrames measures copying random frames out of a file in the page cache.
+func (b *bench) warmFrames() error {
+	path, off, err := b.frames()
+	if err != nil {
+		return err
+	}
+	if err := readThrough(path); err != nil {
+		return err
+	}
+	idx := randomFrames(3, b.cfg.warmFrames, b.cfg.frames)
+	want := frameCheck(idx)
+	g := b.group(fmt.Sprintf("random frame copy-out, warm (%s file, %d frames a round)", size(int64(b.cfg.frames)*frameBytes), len(idx)))
+
+	a, err := array.Open[float32](path, mmap.ReadOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	buf := make([]float32, frameElems)
+	var samples []float64
+	var got float64
+	for r := range b.cfg.rounds + 1 {
+		ns, s := copyFrames(a, idx, buf, false, false)
+		if r > 0 {
+			samples, got = append(samples, ns), s
+		}
+	}
+	g.ref("ndmap Index(i).CopyTo", samples, checkNote(got, want))
+
+	rounds := make([][]int, b.cfg.rounds+1)
+	for r := range rounds {
+		rounds[r] = idx
+	}
+	b.numpyRow(g, "NumPy np.copyto(buf, a[i])", "frames", map[string]any{"path": path, "rounds": rounds, "cold": false}, want, true)
+
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	bbuf := make([]byte, frameBytes)
+	samples = nil
+	for r := range b.cfg.rounds + 1 {
+		ns, s := preadFrames(f, off, idx, bbuf)
+		if r > 0 {
+			samples, got = append(samples, ns), s
+		}
+	}
+	g.add("pread ReadAt (bytes, not decoded)", samples, checkNote(got, want))
+	g.skipped("npyio", "reads whole arrays only: every frame would read the whole file")
+
+	if np := g.find("NumPy np.copyto(buf, a[i])"); np != nil {
+		ratio := np.median() / g.refRow().median()
+		b.target("warm frame copy-out no slower than NumPy", ratio >= 1, "NumPy ÷ ndmap: %.2f", ratio)
+	}
+	return nil
+}
+
+// coldFrames measures reading random frames of a file evicted from the page
+// cache before each round.
+func (b *bench) coldFrames() error {
+	title := fmt.Sprintf("random frames, cold (%d frames a round)", b.cfg.coldFrames)
+	if !canEvict {
+		g := b.group(title)
+		g.skipped("all readers", "evicting one file from the page cache needs Linux")
+		return nil
+	}
+	path, off, err := b.frames()
+	if err != nil {
+		return err
+	}
+	rounds := make([][]int, b.cfg.rounds)
+	for r := range rounds {
+		rounds[r] = randomFrames(uint64(100+r), b.cfg.coldFrames, b.cfg.frames)
+	}
+	if err := evict(path); err != nil {
+		return err
+	}
+
+	type reader struct {
+		name           string
+		advise, ahead  bool
+		random         bool
+		pread          bool
+		samples, check []float64
+	}
+	readers := []*reader{
+		{name: "ndmap, page faults only"},
+		{name: "ndmap, Advise(WillNeed) on the frame, then CopyTo", advise: true},
+		{name: "ndmap, Advise(WillNeed) on the next frame while copying this one", ahead: true},
+		{name: "ndmap, File.Advise(Random), then page faults", random: true},
+		{name: "pread ReadAt (bytes, not decoded)", pread: true},
+	}
+	buf := make([]float32, frameElems)
+	bbuf := make([]byte, frameBytes)
+	// Readers take turns within each round, so that a noisy moment of the
+	// shared machine does not fall on one reader only.
+	for _, idx := range rounds {
+		for _, rd := range readers {
+			if err := evict(path); err != nil {
+				return err
+			}
+			var ns, s float64
+			if rd.pread {
+				f, err := os.Open(path)
+				if err != nil {
+					return err
+				}
+				ns, s = preadFrames(f, off, idx, bbuf)
+				f.Close()
+			} else {
+				a, err := array.Open[float32](path, mmap.ReadOnly)
+				if err != nil {
+					return err
+				}
+				if rd.random {
+					if err := a.File.Advise(mmap.Random); err != nil {
+						return err
+					}
+				}
+				ns, s = copyFrames(a, idx, buf, rd.advise, rd.ahead)
+				a.Close()
+			}
+			rd.samples = append(rd.samples, ns)
+			rd.check = append(rd.check, s)
+		}
+	}
+	g := b.group(title)
+	for i, rd := range readers {
+		note := ""
+		for r, idx := range rounds {
+			if n := checkNote(rd.check[r], frameCheck(idx)); n != "" {
+				note = n
+			}
+		}
+		if i == 1 {
+			g.ref(rd.name, rd.samples, note)
+		} else {
+			g.add(rd.name, rd.samples, note)
+		}
+	}
+	want := frameCheck(rounds[len(rounds)-1]) // the script reports the last round's
+	b.numpyRow(g, "NumPy np.copyto(buf, a[i]), page faults", "frames", map[string]any{"path": path, "rounds": rounds, "cold": true}, want, true)
+	g.skipped("npyio", "reads whole arrays only")
+
+	if np := g.find("NumPy np.copyto(buf, a[i]), page faults"); np != nil {
+		best := g.refRow()
+		for _, rd := range g.rows[:len(readers)] {
+			if rd.median() < best.median() {
+				best = rd
+			}
+		}
+		ratio := best.median() / np.median()
+		b.target("cold random frames at most half NumPy's time", ratio <= 0.5,
+			"ndmap ÷ NumPy: %.2f with Advise(WillNeed) on the frame, %.2f at best (%s)", g.refRow().median()/np.median(), ratio, best.name())
+	}
+	return nil
+}
+
+func (r *row) name() string { return r.reader }
+
+// columnCheck is the sum of column of the grid file.
+func (b *bench) columnCheck() float64 {
+	var s float64
+	for r := range int64(b.cfg.rows) {
+		s += gridValue(r*width + column)
+	}
+	return s
+}
+
+// preadChunks reads the file's data from off to off+n through f with ReadAt,
+// 1 MiB (a whole number of items of isize bytes) at a time, and calls fn
+// with each chunk and the number of its first item.
+func preadChunks(f *os.File, off, n int64, isize int, buf []byte, fn func(chunk []byte, first int64)) {
+	step := int64(len(buf) / isize * isize)
+	for done := int64(0); done < n; done += step {
+		m := min(step, n-done)
+		if _, err := f.ReadAt(buf[:m], off+done); err != nil && err != io.EOF {
+			panic(err)
+		}
+		fn(buf[:m], done/int64(isize))
+	}
+}
+
+// column measures gathering one column of a (rows, 64) float64 file.
+func (b *bench) column() error {
+	path, off, err := b.grid()
+	if err != nil {
+		return err
+	}
+	if err := readThrough(path); err != nil {
+		return err
+	}
+	rows := b.cfg.rows
+	want := b.columnCheck()
+	g := b.group(fmt.Sprintf("column 7 of a (%d, 64) float64 file, warm", rows))
+	a, err := array.Open[float64](path, mmap.ReadOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	dst := make([]float64, rows)
+	total := func() float64 {
+		var s float64
+		for _, x := range dst {
+			s += x
+		}
+		clear(dst)
+		return s
+	}
+	measure := func(rounds int, fn func()) ([]float64, string) {
+		var samples []float64
+		note := ""
+		for r := range rounds + 1 {
+			ns := perOp(1, fn)
+			if n := checkNote(total(), want); n != "" {
+				note = n
+			}
+			if r > 0 {
+				samples = append(samples, ns)
+			}
+		}
+		return samples, note
+	}
+
+	s, note := measure(b.cfg.rounds, func() {
+		a.Slice(array.All, array.Idx(column)).CopyTo(dst)
+	})
+	g.ref("ndmap Slice(All, Idx(7)).CopyTo", s, note)
+	s, note = measure(b.cfg.rounds, func() {
+		i := 0
+		for x := range a.Slice(array.All, array.Idx(column)).Values() {
+			dst[i] = x
+			i++
+		}
+	})
+	g.add("ndmap Slice(All, Idx(7)).Values", s, note)
+	data, err := a.Contiguous()
+	if err != nil {
+		return err
+	}
+	s, note = measure(b.cfg.rounds, func() {
+		for r := range dst {
+			dst[r] = data[r*width+column]
+		}
+	})
+	g.add("plain strided loop over Contiguous()", s, note)
+	b.numpyRow(g, "NumPy np.copyto(buf, a[:, 7])", "column", map[string]any{"path": path, "column": column, "rounds": b.cfg.rounds}, want, true)
+
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	s, note = measure(b.cfg.rounds, func() {
+		preadChunks(f, off, int64(rows)*width*8, width*8, buf, func(chunk []byte, first int64) {
+			for i := range len(chunk) / (width * 8) {
+				dst[first+int64(i)] = math.Float64frombits(binary.NativeEndian.Uint64(chunk[i*width*8+column*8:]))
+			}
+		})
+	})
+	g.add("pread 1 MiB chunks, decode column", s, note)
+	s, note = measure(b.cfg.costlyRound, func() {
+		data := npyioRead(path)
+		for r := range dst {
+			dst[r] = data[r*width+column]
+		}
+	})
+	g.add("npyio Read whole array, take column", s, join(note, "reads all 64 columns"))
+
+	if np := g.find("NumPy np.copyto(buf, a[:, 7])"); np != nil {
+		ratio := np.median() / g.refRow().median()
+		b.target("column no slower than NumPy", ratio >= 1, "NumPy ÷ ndmap: %.2f", ratio)
+	}
+	return nil
+}
+
+// npyioRead reads the whole float64 file with npyio, through a buffer (npyio
+// reads element by element).
+func npyioRead(path string) []float64 {
+	f, err := os.Open(path)
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	var data []float64
+	if err := npyio.Read(bufio.NewReaderSize(f, 1<<20), &data); err != nil {
+		panic(err)
+	}
+	return data
+}
+
+// sum measures adding up every element of the (rows, 64) float64 file.
+func (b *bench) sum() error {
+	path, off, err := b.grid()
+	if err != nil {
+		return err
+	}
+	if err := readThrough(path); err != nil {
+		return err
+	}
+	rows := b.cfg.rows
+	n := int64(rows) * width
+	var want float64
+	for e := range n {
+		want += gridValue(e)
+	}
+	g := b.group(fmt.Sprintf("sum of a (%d, 64) float64 file, warm", rows))
+	a, err := array.Open[float64](path, mmap.ReadOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	measure := func(rounds int, fn func() float64) ([]float64, string) {
+		var samples []float64
+		note := ""
+		for r := range rounds + 1 {
+			var s float64
+			ns := perOp(1, func() { s = fn() })
+			if n := checkNote(s, want); n != "" {
+				note = n
+			}
+			if r > 0 {
+				samples = append(samples, ns)
+			}
+		}
+		return samples, note
+	}
+	loop := func(s []float64) float64 {
+		var t float64
+		for _, x := range s {
+			t += x
+		}
+		return t
+	}
+
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	heap := make([]float64, n)
+	buf := make([]byte, 1<<20)
+	preadChunks(f, off, n*8, 8, buf, func(chunk []byte, first int64) {
+		for i := range len(chunk) / 8 {
+			heap[first+int64(i)] = math.Float64frombits(binary.NativeEndian.Uint64(chunk[8*i:]))
+		}
+	})
+	s, note := measure(b.cfg.rounds, func() float64 { return loop(heap) })
+	plain := g.add("plain slice loop over a []float64 in memory", s, join(note, "data read beforehand, untimed"))
+	heap = nil
+	runtime.GC()
+
+	s, note = measure(b.cfg.rounds, func() float64 {
+		data, err := a.Contiguous()
+		if err != nil {
+			panic(err)
+		}
+		return loop(data)
+	})
+	g.ref("ndmap Contiguous(), slice loop", s, note)
+	s, note = measure(b.cfg.rounds, func() float64 {
+		var t float64
+		for x := range a.Values() {
+			t += x
+		}
+		return t
+	})
+	values := g.add("ndmap Values() iterator", s, note)
+	s, note = measure(b.cfg.rounds, func() float64 {
+		var t float64
+		for r := range rows {
+			for c := range width {
+				t += a.At(r, c)
+			}
+		}
+		return t
+	})
+	at := g.add("ndmap At(r, c)", s, note)
+	b.numpyRow(g, "NumPy a.sum()", "sum", map[string]any{"path": path, "rounds": b.cfg.rounds}, want, true)
+	s, note = measure(b.cfg.rounds, func() float64 {
+		var t float64
+		preadChunks(f, off, n*8, 8, buf, func(chunk []byte, first int64) {
+			for i := range len(chunk) / 8 {
+				t += math.Float64frombits(binary.NativeEndian.Uint64(chunk[8*i:]))
+			}
+		})
+		return t
+	})
+	g.add("pread 1 MiB chunks, decode, sum", s, note)
+	s, note = measure(b.cfg.costlyRound, func() float64 { return loop(npyioRead(path)) })
+	g.add("npyio Read whole array, sum", s, note)
+
+	best := min(values.median(), at.median())
+	b.target("element-path sum at least half the speed of a plain slice loop", best <= 2*plain.median(),
+		"plain ÷ element path: %.2f with Values, %.2f with At", plain.median()/values.median(), plain.median()/at.median())
+	return nil
+}
+
+// field measures copying one field out of a file of records.
+func (b *bench) field() error {
+	path, off, dt, err := b.recordFile()
+	if err != nil {
+		return err
+	}
+	defer os.Remove(path)
+	if err := readThrough(path); err != nil {
+		return err
+	}
+	file, err := array.OpenFile(path, mmap.ReadOnly)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	n := b.cfg.records
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+
+	// value: a float32 at byte 20 of each 24-byte record.
+	var wantValue float64
+	for i := range n {
+		wantValue += float64(i % 1021)
+	}
+	g := b.group(fmt.Sprintf("field value (f4 at byte 20 of 24) of %d records, warm", n))
+	values := make([]float32, n)
+	sumValues := func() float64 {
+		var s float64
+		for _, x := range values {
+			s += float64(x)
+		}
+		clear(values)
+		return s
+	}
+	v, err := array.Field[float32](file.Items(), "value")
+	if err != nil {
+		return err
+	}
+	s, note := timeChecked(b.cfg.rounds, func() { v.CopyTo(values) }, sumValues, wantValue)
+	g.ref("ndmap Field[float32](\"value\").CopyTo", s, note)
+	b.numpyRow(g, "NumPy np.copyto(buf, a['value'])", "field", map[string]any{"path": path, "field": "value", "rounds": b.cfg.rounds}, wantValue, true)
+	s, note = timeChecked(b.cfg.rounds, func() {
+		preadChunks(f, off, int64(n)*int64(dt.Size), dt.Size, buf, func(chunk []byte, first int64) {
+			for i := range len(chunk) / 24 {
+				values[first+int64(i)] = math.Float32frombits(binary.LittleEndian.Uint32(chunk[24*i+20:]))
+			}
+		})
+	}, sumValues, wantValue)
+	g.add("pread 1 MiB chunks, decode field", s, note)
+	g.skipped("npyio", "structured dtypes are not supported")
+	if np := g.find("NumPy np.copyto(buf, a['value'])"); np != nil {
+		b.note("Field value: NumPy ÷ ndmap %.2f.", np.median()/g.refRow().median())
+	}
+
+	// time: an int64 at byte 12, so not aligned for int64.
+	wantTime := float64(n) * float64(n-1) / 2
+	g = b.group(fmt.Sprintf("field time (i8 at byte 12 of 24, unaligned) of %d records, warm", n))
+	times := make([]int64, n)
+	sumTimes := func() float64 {
+		var s int64
+		for _, x := range times {
+			s += x
+		}
+		clear(times)
+		return float64(s)
+	}
+	tv, err := array.Field[int64](file.Items(), "time")
+	if err != nil {
+		return err
+	}
+	s, note = timeChecked(b.cfg.rounds, func() { tv.CopyTo(times) }, sumTimes, wantTime)
+	g.ref("ndmap Field[int64](\"time\").CopyTo", s, note)
+	b.numpyRow(g, "NumPy np.copyto(buf, a['time'])", "field", map[string]any{"path": path, "field": "time", "rounds": b.cfg.rounds}, wantTime, true)
+	s, note = timeChecked(b.cfg.rounds, func() {
+		preadChunks(f, off, int64(n)*int64(dt.Size), dt.Size, buf, func(chunk []byte, first int64) {
+			for i := range len(chunk) / 24 {
+				times[first+int64(i)] = int64(binary.LittleEndian.Uint64(chunk[24*i+12:]))
+			}
+		})
+	}, sumTimes, wantTime)
+	g.add("pread 1 MiB chunks, decode field", s, note)
+	g.skipped("npyio", "structured dtypes are not supported")
+	return nil
+}
+
+// timeChecked times rounds of fn after an untimed one, checking the result
+// with check after each.
+func timeChecked(rounds int, fn func(), check func() float64, want float64) ([]float64, string) {
+	var samples []float64
+	note := ""
+	for r := range rounds + 1 {
+		ns := perOp(1, fn)
+		if n := checkNote(check(), want); n != "" {
+			note = n
+		}
+		if r > 0 {
+			samples = append(samples, ns)
+		}
+	}
+	return samples, note
+}
+
+func slicesMedian(s []float64) float64 { return (&row{samples: s}).median() }
+func slicesMin(s []float64) float64    { return (&row{samples: s}).min() }
+func slicesMax(s []float64) float64    { return (&row{samples: s}).max() }
+
+// join joins two notes.
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
