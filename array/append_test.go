@@ -1,0 +1,528 @@
+package array_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/layout"
+	"github.com/ndmap/ndmap/mmap"
+)
+
+// A new file bigger than needed is created sparse, filled through views,
+// and closed; NumPy reads it as it would a file from open_memmap.
+func ExampleCreate() {
+	dir, err := os.MkdirTemp("", "example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "frames.npy")
+
+	a, err := array.Create[float32](path, 4, 2, 3) // 4 frames of 2x3
+	if err != nil {
+		log.Fatal(err)
+	}
+	for i, frame := range a.Rows() {
+		frame.Fill(float32(i) / 2)
+	}
+	a.Set(9, 3, 1, 2)
+	if err := a.Close(); err != nil { // flushes
+		log.Fatal(err)
+	}
+
+	data, shape, err := array.Load[float32](path)
+	fmt.Println(shape, data[6:12], data[23], err)
+	// Output:
+	// [4 2 3] [0.5 0.5 0.5 0.5 0.5 0.5] 9 <nil>
+}
+
+// Rows are appended to a file without rewriting it; the header's shape
+// grows in place.
+func ExampleAppender() {
+	dir, err := os.MkdirTemp("", "example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "log.npy")
+
+	if err := array.Save(path, []int64{}, 0, 2); err != nil { // no rows yet
+		log.Fatal(err)
+	}
+	a, err := array.OpenAppender(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for i := range int64(3) {
+		if err := array.Append(a, []int64{i, i * i}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Println(a.Len())
+	if err := a.Close(); err != nil {
+		log.Fatal(err)
+	}
+
+	data, shape, err := array.Load[int64](path)
+	fmt.Println(shape, data, err)
+	// Output:
+	// 3
+	// [3 2] [0 0 1 1 2 4] <nil>
+}
+
+// Save and Load a whole slice, as np.save and np.load do; Write and Read do
+// the same through a stream.
+func ExampleSave() {
+	dir, err := os.MkdirTemp("", "example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "m.npy")
+
+	if err := array.Save(path, []float64{1, 2, 3, 4, 5, 6}, 2, 3); err != nil {
+		log.Fatal(err)
+	}
+	data, shape, err := array.Load[float64](path)
+	fmt.Println(data, shape, err)
+
+	var buf bytes.Buffer
+	m := array.FromSlice(data, shape...)
+	array.Write(&buf, m.T()) // any view, written in C order
+	t, shape, err := array.Read[float64](&buf)
+	fmt.Println(t, shape, err)
+	// Output:
+	// [1 2 3 4 5 6] [2 3] <nil>
+	// [1 4 2 5 3 6] [3 2] <nil>
+}
+
+// Arrays written into an .npz archive, stored with their data aligned so
+// that each maps with typed, zero-copy access.
+func ExampleWriteMember() {
+	dir, err := os.MkdirTemp("", "example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "arrays.npz")
+
+	out, err := os.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	z := header.NewNPZWriter(out, header.NPZOptions{Align: 64}) // or Compress: true
+	array.WriteMember(z, "x", array.FromSlice([]float32{1, 2, 3}))
+	array.WriteMember(z, "y", array.FromSlice([]int16{4, 5, 6, 7}, 2, 2))
+	if err := z.Close(); err != nil {
+		log.Fatal(err)
+	}
+	out.Close()
+
+	f, err := array.OpenMember(path, "y", mmap.ReadOnly)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	y, _ := array.Typed[int16](f)
+	s, err := y.Contiguous()
+	fmt.Println(y.Shape(), s, err)
+	// Output:
+	// [2 2] [4 5 6 7] <nil>
+}
+
+// Appending keeps the header's length and writes what NumPy writes for the
+// new shape, byte for byte.
+func TestAppend(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.npy")
+	if err := array.Save(path, []int32{1, 2, 3}, 1, 3); err != nil {
+		t.Fatal(err)
+	}
+	a, err := array.OpenAppender(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int32{1, 2, 3}
+	for i := range 50 {
+		rows := make([]int32, 3*(i%4))
+		for k := range rows {
+			rows[k] = int32(len(want) + k)
+		}
+		a.SetSync(i%2 == 0)
+		if err := array.Append(a, rows); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, rows...)
+		if a.Len() != len(want)/3 {
+			t.Fatalf("Len = %d, want %d", a.Len(), len(want)/3)
+		}
+	}
+	if h := a.Header(); !cmp.Equal(h.Shape, []int{len(want) / 3, 3}) {
+		t.Errorf("Header().Shape = %v", h.Shape)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	hb, _ := fileHeader(t, path)
+	enc, _ := header.Encode(header.Header{DType: layout.Int32, Shape: []int{len(want) / 3, 3}})
+	if !bytes.Equal(hb, enc) {
+		t.Errorf("header after appending\n%q\nwant\n%q", hb, enc)
+	}
+	got, _, err := array.Load[int32](path)
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("Load = %v, %v; want %v", got, err, want)
+	}
+	if err := array.Append(a, []int32{1, 2, 3}); err == nil {
+		t.Error("Append after Close succeeded")
+	}
+}
+
+// Values are written in the file's byte order; records are appended as bytes.
+func TestAppendBigEndianAndRecords(t *testing.T) {
+	dir := t.TempDir()
+	be := filepath.Join(dir, "be.npy")
+	f, err := array.CreateFile(be, mustParse(t, "'>c8'"), []int{1}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := array.As[complex64](f.Items())
+	v.Set(1+2i, 0)
+	f.Close()
+	a, err := array.OpenAppender(be)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := make([]complex64, 300000) // more than one piece of swapped bytes
+	for i := range big {
+		big[i] = complex(float32(i), -float32(i))
+	}
+	if err := array.Append(a, big); err != nil {
+		t.Fatal(err)
+	}
+	if err := array.Append(a, []float64{1}); !errors.Is(err, array.ErrType) {
+		t.Errorf("Append of float64 to complex64: %v, want ErrType", err)
+	}
+	a.Close()
+	got, _, err := array.Load[complex64](be)
+	if err != nil || len(got) != 300001 || got[0] != 1+2i || got[300000] != complex(299999, -299999) {
+		t.Errorf("Load: %d values, %v", len(got), err)
+	}
+
+	rp := filepath.Join(dir, "rec.npy")
+	rf, err := array.CreateFile(rp, mustParse(t, "[('t', '<i8'), ('c', '|S2')]"), []int{0}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf.Close()
+	ra, err := array.OpenAppender(rp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ra.AppendBytes([]byte("\x01\x00\x00\x00\x00\x00\x00\x00ab\x02\x00\x00\x00\x00\x00\x00\x00cd")); err != nil {
+		t.Fatal(err)
+	}
+	ra.Close()
+	g, err := array.OpenFile(rp, mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	c, _ := g.Items().Field("c")
+	if g.Items().Len() != 2 || c.Text(1) != "cd" {
+		t.Errorf("records: %d, c[1] = %q", g.Items().Len(), c.Text(1))
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("AppendBytes of part of a row did not panic")
+			}
+		}()
+		ra, _ := array.OpenAppender(rp)
+		defer ra.Close()
+		ra.AppendBytes(make([]byte, 11))
+	}()
+}
+
+// oldHeader returns a .npy file of int64 shape (n,) whose header has only
+// spare spaces after the dict, as writers before NumPy 1.24 left.
+func oldHeader(n, spare int) []byte {
+	text := fmt.Sprintf("{'descr': '<i8', 'fortran_order': False, 'shape': (%d,), }", n)
+	text += strings.Repeat(" ", spare) + "\n"
+	b := append([]byte("\x93NUMPY\x01\x00"), byte(len(text)), byte(len(text)>>8))
+	b = append(b, text...)
+	return append(b, make([]byte, 8*n)...)
+}
+
+func TestAppendHeaderFull(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.npy")
+	os.WriteFile(full, oldHeader(5, 0), 0o644)
+	if _, err := array.OpenAppender(full); !errors.Is(err, array.ErrHeaderFull) {
+		t.Errorf("OpenAppender of a header with no room: %v, want ErrHeaderFull", err)
+	}
+
+	tight := filepath.Join(dir, "tight.npy")
+	os.WriteFile(tight, oldHeader(5, 3), 0o644)
+	a, err := array.OpenAppender(tight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := array.Append(a, make([]int64, 995)); err != nil { // (1000,) takes the 3 spaces
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(tight)
+	if err := array.Append(a, make([]int64, 9000)); !errors.Is(err, array.ErrHeaderFull) {
+		t.Errorf("Append to (10000,): %v, want ErrHeaderFull", err)
+	}
+	if after, _ := os.ReadFile(tight); !bytes.Equal(before, after) {
+		t.Error("a refused append changed the file")
+	}
+	if got, shape, err := array.Load[int64](tight); err != nil || len(got) != 1000 || shape[0] != 1000 {
+		t.Errorf("Load after a refused append: %d values, %v", len(got), err)
+	}
+}
+
+func TestAppendRefuses(t *testing.T) {
+	dir := t.TempDir()
+	for name, c := range map[string]struct {
+		dt      layout.DType
+		shape   []int
+		fortran bool
+	}{
+		"zero-d":     {layout.Int8, []int{}, false},
+		"fortran":    {layout.Int8, []int{2, 3}, true},
+		"empty rows": {layout.Int8, []int{2, 0}, false},
+	} {
+		p := filepath.Join(dir, name+".npy")
+		f, err := array.CreateFile(p, c.dt, c.shape, c.fortran)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		if _, err := array.OpenAppender(p); err == nil {
+			t.Errorf("%s: OpenAppender succeeded", name)
+		}
+	}
+	// A 1-d Fortran-order file appends as any 1-d file.
+	p := filepath.Join(dir, "f1.npy")
+	f, _ := array.CreateFile(p, layout.Int8, []int{2}, true)
+	f.Close()
+	a, err := array.OpenAppender(p)
+	if err != nil {
+		t.Fatalf("1-d Fortran: %v", err)
+	}
+	a.Close()
+	if _, err := array.OpenAppender(filepath.Join(dir, "missing.npy")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// The child of TestAppendKilled: it appends rows to the file named in
+// NDMAP_APPEND_CHILD until it is killed, and after each append returns
+// writes the number of rows to file descriptor 3.
+func TestAppendChild(t *testing.T) {
+	path := os.Getenv("NDMAP_APPEND_CHILD")
+	if path == "" {
+		t.Skip("run by TestAppendKilled")
+	}
+	ack := os.NewFile(3, "ack")
+	a, err := array.OpenAppender(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	a.SetSync(os.Getenv("NDMAP_APPEND_SYNC") == "1")
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	for a.Len() < 1<<24 {
+		n := a.Len()
+		k := 1 + r.IntN(20)
+		rows := make([]int64, 0, 3*k)
+		for i := n; i < n+k; i++ {
+			rows = append(rows, killRow(i)...)
+		}
+		if err := array.Append(a, rows); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		fmt.Fprintf(ack, "%d\n", a.Len())
+	}
+	os.Exit(0)
+}
+
+func killRow(i int) []int64 { return []int64{int64(i), int64(i) * 7, -int64(i) - 1} }
+
+// A process appending in a loop, killed at random moments, leaves a file
+// that this package and NumPy load, with every row whose append returned
+// and nothing but the rows appended, in order.
+func TestAppendKilled(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" || runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
+		t.Skip("kills a child process: Unix only")
+	}
+	kills := 30
+	if testing.Short() {
+		kills = 8
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "k.npy")
+	if err := array.Save(path, []int64{}, 0, 3); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	var copies []string
+	var copyRows []int
+	deadline := time.Now().Add(8 * time.Second)
+	for k := 0; k < kills && time.Now().Before(deadline); k++ {
+		if st, err := os.Stat(path); err == nil && st.Size() > 2<<20 {
+			// Start again, to keep the copies small.
+			if err := array.Save(path, []int64{}, 0, 3); err != nil {
+				t.Fatal(err)
+			}
+		}
+		acked := runAndKill(t, path, k%2 == 0, time.Duration(r.IntN(20))*time.Millisecond)
+
+		got, shape, err := array.Load[int64](path)
+		if err != nil {
+			t.Fatalf("kill %d: Load: %v", k, err)
+		}
+		n := shape[0]
+		if n < acked {
+			t.Fatalf("kill %d: %d rows in the file, but %d appends returned", k, n, acked)
+		}
+		for i := range n {
+			if !slices.Equal(got[3*i:3*i+3], killRow(i)) {
+				t.Fatalf("kill %d: row %d is %v, want %v", k, i, got[3*i:3*i+3], killRow(i))
+			}
+		}
+		st, _ := os.Stat(path)
+		hb, _ := fileHeader(t, path)
+		if st.Size() < int64(len(hb))+int64(24*n) {
+			t.Fatalf("kill %d: file is %d bytes, shorter than its data", k, st.Size())
+		}
+		// Keep a copy for NumPy, checked at the end in one run.
+		c := filepath.Join(dir, fmt.Sprintf("copy%02d.npy", k))
+		b, _ := os.ReadFile(path)
+		os.WriteFile(c, b, 0o644)
+		copies = append(copies, c)
+		copyRows = append(copyRows, n)
+	}
+	if len(copies) < min(kills, 5) {
+		t.Fatalf("only %d kills in the time allowed", len(copies))
+	}
+	t.Logf("%d kills, last file %d rows", len(copies), copyRows[len(copyRows)-1])
+
+	if testing.Short() {
+		return
+	}
+	py := requireNumPy(t)
+	const check = `
+import json, sys
+import numpy as np
+out = []
+for p in sys.argv[1:]:
+    a = np.load(p)
+    n = a.shape[0]
+    i = np.arange(n, dtype=np.int64)
+    ok = a.shape == (n, 3) and (a[:, 0] == i).all() and (a[:, 1] == 7 * i).all() and (a[:, 2] == -i - 1).all()
+    out.append([n, bool(ok)])
+json.dump(out, sys.stdout)
+`
+	cmd := exec.Command(py, append([]string{"-c", check}, copies...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("NumPy could not load a killed file: %v\n%s", err, stderr.Bytes())
+	}
+	var got [][2]any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	for i, g := range got {
+		if g[0] != float64(copyRows[i]) || g[1] != true {
+			t.Errorf("%s: NumPy read %v rows (ok=%v), we read %d", copies[i], g[0], g[1], copyRows[i])
+		}
+	}
+}
+
+// runAndKill starts the appending child, kills it after delay (counted
+// from its first acknowledged append, so that every kill lands among
+// appends) and returns the row count of the last append that returned.
+func runAndKill(t *testing.T, path string, sync bool, delay time.Duration) int {
+	t.Helper()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAppendChild$", "-test.count=1")
+	s := "0"
+	if sync {
+		s = "1"
+	}
+	cmd.Env = append(os.Environ(), "NDMAP_APPEND_CHILD="+path, "NDMAP_APPEND_SYNC="+s)
+	cmd.ExtraFiles = []*os.File{pw}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+
+	var acked atomic.Int64
+	first := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(pr)
+		once := false
+		for sc.Scan() {
+			n, err := strconv.Atoi(sc.Text())
+			if err != nil {
+				continue
+			}
+			acked.Store(int64(n))
+			if !once {
+				once = true
+				close(first)
+			}
+		}
+		if !once {
+			close(first)
+		}
+	}()
+	select {
+	case <-first:
+	case <-time.After(5 * time.Second):
+	}
+	time.Sleep(delay)
+	cmd.Process.Kill()
+	err = cmd.Wait()
+	<-done
+	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ee.ExitCode() != -1 {
+		t.Fatalf("child ended with %v before it was killed:\n%s", err, stderr.Bytes())
+	}
+	return int(acked.Load())
+}
+
