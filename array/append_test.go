@@ -525,4 +525,3 @@ func runAndKill(t *testing.T, path string, sync bool, delay time.Duration) int {
 	}
 	return int(acked.Load())
 }
-
