@@ -56,6 +56,38 @@
 // file's; NumPy packs records unless asked to align them, so usually it is
 // not, and the error says which field differs.
 //
+// # Writing
+//
+// [Create] makes a new .npy file for an array of T, and [CreateFile] one of
+// any dtype and order, as NumPy's open_memmap does with mode 'w+': the
+// header, byte for byte NumPy's, is written first, the file is given its
+// full size (sparse where the file system allows) and mapped ReadWrite, and
+// the array is filled through its views. [File.Close] flushes it. The data is
+// written in place: at every moment the file is a .npy file of the full
+// shape, and a crash leaves in it whatever writes reached the file — all of
+// them when only the process dies, those before the last [File.Flush] when
+// the machine stops. [CreateRaw] makes a headerless file as np.memmap does,
+// and [CreateWithHeader] a raw file whose leading record gives the shape,
+// read back with [header.Record].
+//
+// An [Appender] adds rows along the first axis of an existing .npy file
+// without rewriting it: the rows are written after the data, then the
+// header is rewritten in place with the new shape, in one write, using the
+// spare spaces NumPy leaves in it. A process killed at any moment leaves a
+// file that NumPy loads, with every row whose [Append] returned. A header
+// with no room for the new shape gives [ErrHeaderFull].
+//
+// [Save] and [Load] write and read whole arrays in memory, as np.save and
+// np.load do; [Write] and [Read] do the same through streams, [WriteItems]
+// and [SaveItems] for items of any dtype, and [WriteRaw] and [SaveRaw] write
+// the bare bytes, as tofile does. Save writes a temporary file in the same
+// directory and renames it into place, so a failed save leaves no partial
+// file under the target's name. Read allocates only as the data arrives.
+// [WriteMember] and [WriteMemberItems] add arrays to an .npz archive being
+// written by a [header.NPZWriter], stored or deflated, streamed in pieces of
+// bounded size; stored members written with [header.NPZOptions].Align set
+// map with typed, zero-copy access through [OpenMember].
+//
 // # Lifetime
 //
 // A reachable view keeps its file mapped, even if the [File] or [Array] it
