@@ -246,6 +246,8 @@ var inputErrorTests = []struct {
 	{"raw shape too big", []string{"show", "--dtype", "<f8", "--shape", "100", td("raw/frames.f32")}, "frames.f32"},
 	{"convert several arrays to one .npy", []string{"convert", td("npz/savez.npz"), "x.npy"}, "savez.npz"},
 	{"info of a folder", []string{"info", testdata}, "testdata"},
+	{"show of a folder", []string{"show", testdata}, "testdata"},
+	{"stats of an empty archive", []string{"stats", td("npz/empty.npz")}, "empty.npz"},
 }
 
 func TestInputErrors(t *testing.T) {

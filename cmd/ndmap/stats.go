@@ -10,6 +10,7 @@ import (
 
 	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/layout"
+	"github.com/ndmap/ndmap/mmap"
 )
 
 func runStats(args []string, stdout, stderr io.Writer) error {
@@ -71,8 +72,9 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 // apart and left out, as NumPy's nanmin, nanmax, nanmean and nanstd leave
 // them out; infinities take part in min and max and make the mean infinite
 // (or NaN when both signs occur) and the standard deviation NaN, as they do
-// in NumPy. Mean and variance are updated with Welford's method, which
-// stays accurate over long streams.
+// in NumPy. Mean and variance are kept over the finite values and merged
+// chunk by chunk with Chan's formula, which stays accurate over long
+// streams.
 type acc struct {
 	n, nan, posInf, negInf int64
 	min, max               float64
@@ -81,26 +83,52 @@ type acc struct {
 
 func newAcc() acc { return acc{min: math.Inf(1), max: math.Inf(-1)} }
 
-func (a *acc) add(x float64) {
-	if x != x {
-		a.nan++
-		return
+// add adds a chunk of values.
+func (a *acc) add(xs []float64) {
+	var n, nan, posInf, negInf int64
+	mn, mx, sum := math.Inf(1), math.Inf(-1), 0.0
+	for _, x := range xs {
+		if x != x {
+			nan++
+			continue
+		}
+		n++
+		if x < mn {
+			mn = x
+		}
+		if x > mx {
+			mx = x
+		}
+		if x-x != 0 { // an infinity
+			if x > 0 {
+				posInf++
+			} else {
+				negInf++
+			}
+			continue
+		}
+		sum += x
 	}
-	a.n++
-	a.min = min(a.min, x)
-	a.max = max(a.max, x)
-	switch {
-	case math.IsInf(x, 1):
-		a.posInf++
-		return
-	case math.IsInf(x, -1):
-		a.negInf++
-		return
+	a.nan += nan
+	a.min, a.max = min(a.min, mn), max(a.max, mx)
+	finite := n - posInf - negInf
+	if finite > 0 {
+		mean := sum / float64(finite)
+		m2 := 0.0
+		for _, x := range xs {
+			if x-x == 0 { // finite: NaN and infinities give NaN
+				d := x - mean
+				m2 += d * d
+			}
+		}
+		na, nb := float64(a.n-a.posInf-a.negInf), float64(finite)
+		delta := mean - a.mean
+		a.mean += delta * nb / (na + nb)
+		a.m2 += m2 + delta*delta*na*nb/(na+nb)
 	}
-	finite := a.n - a.posInf - a.negInf
-	d := x - a.mean
-	a.mean += d / float64(finite)
-	a.m2 += d * (x - a.mean)
+	a.n += n
+	a.posInf += posInf
+	a.negInf += negInf
 }
 
 // result returns min, max, mean and the population standard deviation
@@ -142,12 +170,14 @@ func computeStats(u array.Items, axis int, p *progress) ([]acc, error) {
 	var done int64
 	feed := func(base int, xs []float64) {
 		if axis < 0 {
-			for _, x := range xs {
-				accs[0].add(x)
-			}
+			accs[0].add(xs)
 		} else {
-			for j, x := range xs {
-				accs[((base+j)/inner)%groups].add(x)
+			// Items of one index of the axis come in runs of inner.
+			for j := 0; j < len(xs); {
+				p := base + j
+				end := min(len(xs), j+inner-p%inner)
+				accs[(p/inner)%groups].add(xs[j:end])
+				j = end
 			}
 		}
 		done += int64(len(xs))
@@ -216,8 +246,19 @@ func walkChunks[T array.Element](u array.Items, conv func(T) float64, fn func(ba
 	}
 	buf := make([]T, statsChunk)
 	xs := make([]float64, statsChunk)
+	// When the items lie one after another, each chunk's pages are read
+	// once: read ahead, and let the kernel drop them after use, so that
+	// not even the page cache mapped into the process grows with the file.
+	// (Advice is a hint; its errors change nothing.)
+	contiguous := isCContiguous(v.Shape(), v.Strides(), u.DType().Size)
+	if contiguous {
+		_ = v.Advise(mmap.Sequential)
+	}
 	emit := func(part array.View[T], base int) {
 		n := part.CopyTo(buf)
+		if contiguous {
+			_ = part.Advise(mmap.DontNeed)
+		}
 		for i, x := range buf[:n] {
 			xs[i] = conv(x)
 		}
@@ -248,6 +289,19 @@ func walkChunks[T array.Element](u array.Items, conv func(T) float64, fn func(ba
 	}
 	walk(v, 0)
 	return nil
+}
+
+// isCContiguous reports whether strides walk a shape in C order with no
+// gaps.
+func isCContiguous(shape, strides []int, size int) bool {
+	want := size
+	for k := len(shape) - 1; k >= 0; k-- {
+		if shape[k] != 1 && strides[k] != want {
+			return false
+		}
+		want *= shape[k]
+	}
+	return true
 }
 
 // statFloat writes a statistic for people: up to 10 significant digits.

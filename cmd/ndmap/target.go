@@ -311,6 +311,9 @@ func sniff(path string) (int, error) {
 // a raw file when raw flags are given, a member of an .npz archive, a .npy
 // file, or the only array of an archive.
 func openTarget(t target, raw *rawFlags) (*array.File, error) {
+	if st, err := os.Stat(t.path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory", t.path)
+	}
 	if raw != nil && raw.set() {
 		if t.member != "" {
 			return nil, usagef("raw flags describe a whole file, not the member %q", t.member)
@@ -336,6 +339,9 @@ func openTarget(t target, raw *rawFlags) (*array.File, error) {
 		return nil, err
 	}
 	names := arrayMembers(arch)
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s: an archive with no arrays", t.path)
+	}
 	if len(names) != 1 {
 		return nil, fmt.Errorf("%s: an archive of %d arrays (%s): name one as %s:NAME", t.path, len(names), strings.Join(names, ", "), t.path)
 	}
