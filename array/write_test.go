@@ -508,7 +508,7 @@ func TestReadErrors(t *testing.T) {
 		}
 		return b
 	}
-	huge := enc(header.Header{DType: layout.Float64, Shape: []int{math.MaxInt / 8}})
+	huge := enc(header.Header{DType: layout.Float64, Shape: []int{math.MaxInt / 16}})
 	short := append(enc(header.Header{DType: layout.Float64, Shape: []int{4}}), make([]byte, 20)...)
 	tests := []struct {
 		name string
