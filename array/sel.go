@@ -53,6 +53,15 @@ func (s Sel) By(n int) Sel {
 	return s
 }
 
+// Position returns the position an [Idx] selects (negative when it counts
+// from the end) and true; for a range it returns 0 and false.
+func (s Sel) Position() (int, bool) {
+	if s.index {
+		return s.start, true
+	}
+	return 0, false
+}
+
 // String returns s as NumPy's index syntax writes it: "7", "2:10:2", "::-1", ":".
 func (s Sel) String() string {
 	if s.index {

@@ -651,3 +651,12 @@ func TestBadFiles(t *testing.T) {
 	}
 	_ = io.EOF
 }
+
+func TestSelPosition(t *testing.T) {
+	if i, ok := Idx(-2).Position(); i != -2 || !ok {
+		t.Errorf("Idx(-2).Position() = %d, %v", i, ok)
+	}
+	if _, ok := Range(1, 3).Position(); ok {
+		t.Error("Range(1, 3).Position() reports a single position")
+	}
+}

@@ -446,11 +446,10 @@ func applyIndex(u array.Items, expr string) (array.Items, error) {
 	}
 	shape := u.Shape()
 	for k, sel := range sels {
-		text := sel.String()
-		if strings.Contains(text, ":") {
+		i, ok := sel.Position()
+		if !ok {
 			continue
 		}
-		i, _ := strconv.Atoi(text)
 		if i < -shape[k] || i >= shape[k] {
 			return u, fmt.Errorf("index %d is out of bounds for axis %d with size %d", i, k, shape[k])
 		}
