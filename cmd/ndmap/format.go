@@ -87,7 +87,13 @@ func formatItems(u array.Items) string {
 	root := gather(u, u.Size() > printThreshold)
 	f := newItemFormat(u.DType(), root.leaves(nil))
 	if u.NDim() == 0 {
-		return strings.TrimSpace(f(root.item))
+		s := strings.TrimSpace(f(root.item))
+		// A 0-d array prints as its scalar does, and NumPy's float
+		// scalars always show a digit after the point: 3.0, not 3.
+		if k := u.DType().Kind; (k == layout.Float) && strings.HasSuffix(s, ".") {
+			s += "0"
+		}
+		return s
 	}
 	return formatArray(root, u.NDim(), f, lineWidth, " ")
 }

@@ -413,7 +413,7 @@ func TestShowAgainstNumPy(t *testing.T) {
 		}
 		cases = append(cases, tc{td(e.File), "np.load(" + strconv.Quote(td(e.File)) + ")"})
 	}
-	for _, sel := range []string{"[2]", "[::-1, 1]", "[1:, ::2, -1]", "[..., 1:]"} {
+	for _, sel := range []string{"[2]", "[::-1, 1]", "[1:, ::2, -1]", "[..., 1:]", "[1, 2, 0]", "[-1, -1, -1]"} {
 		cases = append(cases, tc{td("npy/frames.npy") + sel, "np.load(" + strconv.Quote(td("npy/frames.npy")) + ")" + sel})
 	}
 	cases = append(cases,
