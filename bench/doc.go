@@ -1,14 +1,30 @@
 // Package bench holds benchmarks that compare ndmap with the plain
 // alternatives on the same data in the same run.
 //
+// # What is measured
+//
+// The mmap benchmarks map a 1 GiB file and compare opening and reading it
+// with os.ReadFile and (*os.File).ReadAt. The array benchmarks take frames of
+// a (64, 256, 256) float32 .npy file and a column of a (rows, 64) float64 one
+// and compare View.Index, View.At, View.Values, View.CopyTo and
+// View.Slice with the same work done on a plain Go slice of the same data.
+//
 // # Reading the results
 //
 // Each benchmark has one sub-benchmark per alternative, run one after the
-// other on the same file. The sub-benchmark for ndmap runs last and reports,
-// besides its own time, an "x-faster" metric: the time per operation of the
-// plain alternative measured just before, divided by its own. A value above
-// 1 means ndmap was faster.
+// other on the same file. The plain alternative runs first; each
+// sub-benchmark for ndmap reports, besides its own time, an "x-faster"
+// metric: the time per operation of the plain alternative measured just
+// before, divided by its own. A value above 1 means ndmap was faster.
 //
-// The benchmarks write their data files (1 GiB each) to a temporary
-// directory, remove them afterwards, and are skipped under -short.
+// The benchmarks write their data files to a temporary directory and remove
+// them afterwards. Those bigger than 64 MiB (the 1 GiB files of the mmap
+// benchmarks and the large column) are skipped under -short.
+//
+// # Comparison with NumPy
+//
+// The folder compare is a separate module with a command that measures
+// ndmap against NumPy's memory-mapped arrays, pread and the npyio package on
+// the same files in one run; see README.md in this folder and RESULTS.md for
+// one run's output.
 package bench

@@ -133,7 +133,16 @@ def w_rss(args):
     for i in args["frames"]:
         np.copyto(buf, a[i])
     n = max(len(args["frames"]), 1)
-    return {"ns": [(time.perf_counter_ns() - t) / n]}
+    return {"ns": [(time.perf_counter_ns() - t) / n], "hwm": peak_rss()}
+
+
+def peak_rss():
+    # VmHWM: the peak RSS of this process since it was exec'd, in bytes.
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return -1
 
 
 WORKLOADS = {

@@ -21,6 +21,7 @@ type numpyResult struct {
 	NS      []float64 `json:"ns"`
 	Check   float64   `json:"check"`
 	Version string    `json:"version"`
+	HWM     int64     `json:"hwm"` // peak RSS of the process since exec, in bytes (peak RSS workload)
 }
 
 // scriptPath writes the embedded script into the run's directory once.

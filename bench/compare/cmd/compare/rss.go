@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strings"
 
 	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/layout"
@@ -84,11 +85,31 @@ func runChild(variant string) error {
 	default:
 		return fmt.Errorf("unknown child %q", variant)
 	}
-	return json.NewEncoder(os.Stdout).Encode(numpyResult{NS: []float64{ns}})
+	return json.NewEncoder(os.Stdout).Encode(numpyResult{NS: []float64{ns}, HWM: peakRSS()})
+}
+
+// peakRSS returns VmHWM of /proc/self/status: the peak RSS of this process
+// since it was exec'd, in bytes, or -1.
+func peakRSS() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(v, &kb)
+			return kb * 1024
+		}
+	}
+	return -1
 }
 
 // child runs one child process and returns its peak RSS in bytes and its
-// time per frame.
+// time per frame. The peak is the VmHWM the child reports of itself. The
+// rusage Maxrss of the child is no use on Linux: a child started with vfork
+// (as os/exec does) and exec carries its parent's peak RSS over, so every
+// child of a big runner looks as big as the runner.
 func (b *bench) child(cmd *exec.Cmd) (int64, float64, error) {
 	out, err := cmd.Output()
 	if err != nil {
@@ -97,6 +118,9 @@ func (b *bench) child(cmd *exec.Cmd) (int64, float64, error) {
 	var res numpyResult
 	if err := json.Unmarshal(out, &res); err != nil || len(res.NS) != 1 {
 		return 0, 0, fmt.Errorf("%s printed %q", cmd.Args, out)
+	}
+	if res.HWM > 0 {
+		return res.HWM, res.NS[0], nil
 	}
 	return maxRSS(cmd.ProcessState), res.NS[0], nil
 }
