@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"reflect"
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
@@ -134,9 +133,8 @@ func (a *Appender) AppendBytes(b []byte) error {
 //
 // Append panics if len(data) is not a multiple of the row length.
 func Append[T Element](a *Appender, data []T) error {
-	t := reflect.TypeFor[T]()
-	if err := layout.Match(a.hdr.DType, t); err != nil {
-		return fmt.Errorf("%w: %s: %s holds %s, not %v: %v", ErrType, a.path, a.hdr.DType.TypeString(), a.hdr.DType, t, err)
+	if err := matchType[T](a.path, a.hdr.DType); err != nil {
+		return err
 	}
 	size, _ := sizeAlign[T]()
 	per := a.rowSize / int64(size)

@@ -366,14 +366,23 @@ func Typed[T Element](f *File) (*Array[T], error) {
 // As returns the items of u as values of T. T must match the dtype in kind
 // and size; byte order may differ.
 func As[T Element](u Items) (View[T], error) {
+	if err := matchType[T](u.f.name(), u.dt); err != nil {
+		return View[T]{}, err
+	}
+	return View[T]{g: u.g, f: u.f, acc: newAccess[T](u.dt, u.g)}, nil
+}
+
+// matchType returns nil if items of dtype dt can be read as T, and
+// otherwise an error naming the file, the dtype and T.
+func matchType[T Element](name string, dt layout.DType) error {
 	t := reflect.TypeFor[T]()
-	if err := layout.Match(u.dt, t); err != nil {
-		return View[T]{}, &typeError{
-			msg:   fmt.Sprintf("array: %s: %s cannot be read as %v: %v", u.f.name(), u.dt.TypeString(), t, err),
+	if err := layout.Match(dt, t); err != nil {
+		return &typeError{
+			msg:   fmt.Sprintf("array: %s: %s cannot be read as %v: %v", name, dt.TypeString(), t, err),
 			cause: err,
 		}
 	}
-	return View[T]{g: u.g, f: u.f, acc: newAccess[T](u.dt, u.g)}, nil
+	return nil
 }
 
 // typeError says why a dtype does not hold a Go type; it matches both

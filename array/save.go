@@ -10,7 +10,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 	"runtime"
 
 	"github.com/ndmap/ndmap/header"
@@ -234,9 +233,8 @@ func Read[T Element](r io.Reader, opts ...Option) ([]T, []int, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("array: %w", err)
 	}
-	t := reflect.TypeFor[T]()
-	if err := layout.Match(h.DType, t); err != nil {
-		return nil, nil, fmt.Errorf("%w: %s holds %s, not %v: %v", ErrType, h.DType.TypeString(), h.DType, t, err)
+	if err := matchType[T]("stream", h.DType); err != nil {
+		return nil, nil, err
 	}
 	count := h.Count()
 	if count > math.MaxInt || h.DataSize() > math.MaxInt {
