@@ -33,5 +33,5 @@ func maxRSS(ps *os.ProcessState) int64 {
 	if !ok {
 		return -1
 	}
-	return ru.Maxrss * 1024 // kilobytes on Linux
+	return int64(ru.Maxrss) * 1024 // kilobytes on Linux
 }
