@@ -215,6 +215,69 @@ func (g geom) reshape(shape []int) (geom, bool) {
 	return g, true
 }
 
+// rowWalk visits the rows of a view in C order. A row is a run of elements
+// a fixed stride apart: the last axis, merged with the axes before it for
+// as long as each continues the one after it (so a C-contiguous view is one
+// row, and a copy of it one copy).
+type rowWalk struct {
+	off       int // byte offset of the current row's first element
+	n, stride int // elements in each row and the bytes between them
+
+	shape, strides []int // the axes outside the rows
+	// The current row's position along them: in idx, and for views of
+	// more axes than idx holds, the rest in more. (A slice of idx itself
+	// would make every walk escape to the heap.)
+	idx  [16]int
+	more []int
+}
+
+// startRows sets w to the first row of g and reports whether g has any
+// element.
+func (g *geom) startRows(w *rowWalk) bool {
+	if g.len() == 0 {
+		return false
+	}
+	w.off, w.n, w.stride = g.base, 1, g.itemsize
+	k := len(g.shape) - 1
+	for ; k >= 0; k-- {
+		switch {
+		case g.shape[k] == 1:
+		case w.n == 1:
+			w.n, w.stride = g.shape[k], g.strides[k]
+		case g.strides[k] == w.n*w.stride:
+			w.n *= g.shape[k]
+		default:
+			goto outer
+		}
+	}
+outer:
+	w.shape, w.strides = g.shape[:k+1], g.strides[:k+1]
+	if k+1 > len(w.idx) {
+		w.more = make([]int, k+1-len(w.idx))
+	}
+	return true
+}
+
+// next moves w to the following row and reports whether there is one.
+func (w *rowWalk) next() bool {
+	for k := len(w.shape) - 1; k >= 0; k-- {
+		var i *int
+		if k < len(w.idx) {
+			i = &w.idx[k]
+		} else {
+			i = &w.more[k-len(w.idx)]
+		}
+		*i++
+		w.off += w.strides[k]
+		if *i < w.shape[k] {
+			return true
+		}
+		w.off -= *i * w.strides[k]
+		*i = 0
+	}
+	return false
+}
+
 // The panics are kept out of line so that the methods that check indices
 // stay small enough to inline.
 //

@@ -199,15 +199,16 @@ func (u Items) Field(name string) (Items, error) {
 func (u Items) Values() iter.Seq[[]byte] {
 	return func(yield func([]byte) bool) {
 		u.f.check()
-		u.g.walkRows(func(off, n, stride int) bool {
-			for range n {
+		var w rowWalk
+		for ok := u.g.startRows(&w); ok; ok = w.next() {
+			off := w.off
+			for range w.n {
 				if !yield(u.g.data[off : off+u.dt.Size : off+u.dt.Size]) {
-					return false
+					return
 				}
-				off += stride
+				off += w.stride
 			}
-			return true
-		})
+		}
 	}
 }
 
@@ -221,18 +222,19 @@ func (u Items) CopyTo(dst []byte) int {
 	if len(dst) < n {
 		panic(fmt.Sprintf("array: CopyTo destination holds %d bytes, view has %d", len(dst), n))
 	}
+	var w rowWalk
 	i := 0
-	u.g.walkRows(func(off, n, stride int) bool {
-		if stride == u.dt.Size {
-			i += copy(dst[i:], u.g.data[off:off+n*stride])
-			return true
+	for ok := u.g.startRows(&w); ok; ok = w.next() {
+		if w.stride == u.dt.Size {
+			i += copy(dst[i:], u.g.data[w.off:w.off+w.n*w.stride])
+			continue
 		}
-		for range n {
+		off := w.off
+		for range w.n {
 			i += copy(dst[i:], u.g.data[off:off+u.dt.Size])
-			off += stride
+			off += w.stride
 		}
-		return true
-	})
+	}
 	return n
 }
 

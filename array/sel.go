@@ -140,8 +140,10 @@ func (g geom) slice(sels []Sel) geom {
 	if len(sels) > len(g.shape) {
 		panic(fmt.Sprintf("array: %d selections for a %d-d view", len(sels), len(g.shape)))
 	}
-	shape := make([]int, 0, len(g.shape))
-	strides := make([]int, 0, len(g.shape))
+	// One allocation holds both the new shape and the new strides.
+	dims := make([]int, 2*len(g.shape))
+	shape := dims[:0:len(g.shape)]
+	strides := dims[len(g.shape):len(g.shape)]
 	base := g.base
 	for k, n := range g.shape {
 		if k >= len(sels) {

@@ -4,7 +4,9 @@ package array
 // length and alignment before it turns bytes into a *T or a []T.
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"unsafe"
 )
 
@@ -59,4 +61,90 @@ func castSlice[T any](b []byte) ([]T, error) {
 		return nil, fmt.Errorf("data at address %#x is not aligned to %d bytes", uintptr(unsafe.Pointer(unsafe.SliceData(b))), align)
 	}
 	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/size), nil
+}
+
+// loadUnaligned reads a T from b, which is exactly as long as T, at any
+// alignment, reversing the bytes of each scalar of swap bytes if swap is
+// nonzero (half of T for complex numbers). It compiles to plain loads, and
+// byte-swap instructions where the machine has them.
+func loadUnaligned[T any](b []byte, swap int) (x T) {
+	p := unsafe.Pointer(&x)
+	switch len(b) {
+	case 1:
+		*(*uint8)(p) = b[0]
+	case 2:
+		u := binary.NativeEndian.Uint16(b)
+		if swap != 0 {
+			u = bits.ReverseBytes16(u)
+		}
+		*(*uint16)(p) = u
+	case 4:
+		u := binary.NativeEndian.Uint32(b)
+		if swap != 0 {
+			u = bits.ReverseBytes32(u)
+		}
+		*(*uint32)(p) = u
+	case 8:
+		if swap == 4 { // complex64: two float32
+			(*[2]uint32)(p)[0] = bits.ReverseBytes32(binary.NativeEndian.Uint32(b))
+			(*[2]uint32)(p)[1] = bits.ReverseBytes32(binary.NativeEndian.Uint32(b[4:]))
+			break
+		}
+		u := binary.NativeEndian.Uint64(b)
+		if swap != 0 {
+			u = bits.ReverseBytes64(u)
+		}
+		*(*uint64)(p) = u
+	case 16: // complex128: two float64
+		lo, hi := binary.NativeEndian.Uint64(b), binary.NativeEndian.Uint64(b[8:])
+		if swap != 0 {
+			lo, hi = bits.ReverseBytes64(lo), bits.ReverseBytes64(hi)
+		}
+		(*[2]uint64)(p)[0], (*[2]uint64)(p)[1] = lo, hi
+	default:
+		panic(fmt.Sprintf("array: no %d-byte element type", len(b)))
+	}
+	return x
+}
+
+// storeUnaligned writes x into b, which is exactly as long as T, as
+// loadUnaligned reads it.
+func storeUnaligned[T any](b []byte, x T, swap int) {
+	p := unsafe.Pointer(&x)
+	switch len(b) {
+	case 1:
+		b[0] = *(*uint8)(p)
+	case 2:
+		u := *(*uint16)(p)
+		if swap != 0 {
+			u = bits.ReverseBytes16(u)
+		}
+		binary.NativeEndian.PutUint16(b, u)
+	case 4:
+		u := *(*uint32)(p)
+		if swap != 0 {
+			u = bits.ReverseBytes32(u)
+		}
+		binary.NativeEndian.PutUint32(b, u)
+	case 8:
+		if swap == 4 {
+			binary.NativeEndian.PutUint32(b, bits.ReverseBytes32((*[2]uint32)(p)[0]))
+			binary.NativeEndian.PutUint32(b[4:], bits.ReverseBytes32((*[2]uint32)(p)[1]))
+			break
+		}
+		u := *(*uint64)(p)
+		if swap != 0 {
+			u = bits.ReverseBytes64(u)
+		}
+		binary.NativeEndian.PutUint64(b, u)
+	case 16:
+		lo, hi := (*[2]uint64)(p)[0], (*[2]uint64)(p)[1]
+		if swap != 0 {
+			lo, hi = bits.ReverseBytes64(lo), bits.ReverseBytes64(hi)
+		}
+		binary.NativeEndian.PutUint64(b, lo)
+		binary.NativeEndian.PutUint64(b[8:], hi)
+	default:
+		panic(fmt.Sprintf("array: no %d-byte element type", len(b)))
+	}
 }

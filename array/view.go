@@ -91,14 +91,14 @@ func (v *View[T]) load(off int) T {
 }
 
 func (v *View[T]) loadSlow(off int) T {
-	var x T
-	b := bytesOf(&x)
-	copy(b, v.g.data[off:off+len(b)])
-	if v.acc.swap != 0 {
-		swapBytes(b, v.acc.swap)
-	}
-	if v.acc.isBool && b[0] > 1 {
-		b[0] = 1
+	size, _ := sizeAlign[T]()
+	x := loadUnaligned[T](v.g.data[off:off+size], v.acc.swap)
+	if v.acc.isBool {
+		// NumPy reads any nonzero byte as True; a Go bool must be 0 or 1.
+		b := bytesOf(&x)
+		if b[0] > 1 {
+			b[0] = 1
+		}
 	}
 	return x
 }
@@ -109,11 +109,8 @@ func (v *View[T]) store(off int, x T) {
 		storeNative(v.g.data, off, x)
 		return
 	}
-	b := bytesOf(&x)
-	if v.acc.swap != 0 {
-		swapBytes(b, v.acc.swap)
-	}
-	copy(v.g.data[off:off+len(b)], b)
+	size, _ := sizeAlign[T]()
+	storeUnaligned(v.g.data[off:off+size], x, v.acc.swap)
 }
 
 // swapBytes reverses each run of n bytes of b in place.
@@ -273,26 +270,56 @@ func (v View[T]) CopyTo(dst []T) int {
 	if len(dst) < n {
 		panic(fmt.Sprintf("array: CopyTo destination holds %d elements, view has %d", len(dst), n))
 	}
+	var w rowWalk
 	i := 0
-	v.g.walkRows(func(off, n, stride int) bool {
-		v.loadRow(dst[i:i+n], off, stride)
-		i += n
-		return true
-	})
+	for ok := v.g.startRows(&w); ok; ok = w.next() {
+		v.loadRow(dst[i:i+w.n], w.off, w.stride)
+		i += w.n
+	}
 	return n
 }
 
 // loadRow reads len(dst) elements starting at byte off, stride bytes apart.
 func (v *View[T]) loadRow(dst []T, off, stride int) {
 	size, _ := sizeAlign[T]()
-	if v.acc.fast && stride == size {
-		copy(sliceBytes(dst), v.g.data[off:off+len(dst)*size])
-		return
+	if v.acc.fast && len(dst) > 0 {
+		if stride == size {
+			copy(sliceBytes(dst), v.g.data[off:off+len(dst)*size])
+			return
+		}
+		if stride%size == 0 {
+			// Native and aligned, a whole number of elements apart: view
+			// the span as a []T once and step through it.
+			if s, ok := v.span(off, len(dst), stride); ok {
+				step := stride / size
+				j := 0
+				if step < 0 {
+					j = len(s) - 1
+				}
+				for i := range dst {
+					dst[i] = s[j]
+					j += step
+				}
+				return
+			}
+		}
 	}
 	for i := range dst {
 		dst[i] = v.load(off)
 		off += stride
 	}
+}
+
+// span returns the n elements from byte off, stride bytes apart, and those
+// between them, as a []T over the view's data.
+func (v *View[T]) span(off, n, stride int) ([]T, bool) {
+	size, _ := sizeAlign[T]()
+	lo, hi := off, off+(n-1)*stride
+	if stride < 0 {
+		lo, hi = hi, lo
+	}
+	s, err := castSlice[T](v.g.data[lo : hi+size])
+	return s, err == nil
 }
 
 // CopyFrom copies src, in C order, into the view's elements and returns how
@@ -309,15 +336,16 @@ func (v View[T]) CopyFrom(src []T) (int, error) {
 	if !v.f.writable {
 		return 0, v.f.readOnly()
 	}
+	var w rowWalk
 	i := 0
-	v.g.walkRows(func(off, n, stride int) bool {
-		for _, x := range src[i : i+n] {
+	for ok := v.g.startRows(&w); ok; ok = w.next() {
+		off := w.off
+		for _, x := range src[i : i+w.n] {
 			v.store(off, x)
-			off += stride
+			off += w.stride
 		}
-		i += n
-		return true
-	})
+		i += w.n
+	}
 	return n, nil
 }
 
@@ -328,13 +356,14 @@ func (v View[T]) Fill(x T) error {
 	if !v.f.writable {
 		return v.f.readOnly()
 	}
-	v.g.walkRows(func(off, n, stride int) bool {
-		for range n {
+	var w rowWalk
+	for ok := v.g.startRows(&w); ok; ok = w.next() {
+		off := w.off
+		for range w.n {
 			v.store(off, x)
-			off += stride
+			off += w.stride
 		}
-		return true
-	})
+	}
 	return nil
 }
 
@@ -343,26 +372,43 @@ func (v View[T]) Values() iter.Seq[T] {
 	return func(yield func(T) bool) {
 		v.f.check()
 		size, _ := sizeAlign[T]()
-		v.g.walkRows(func(off, n, stride int) bool {
-			if v.acc.fast && stride == size {
-				// A row of native, aligned elements one after another:
-				// read it as a []T.
-				row, _ := castSlice[T](v.g.data[off : off+n*size])
+		var w rowWalk
+		for ok := v.g.startRows(&w); ok; ok = w.next() {
+			if v.acc.fast && w.stride == size {
+				// One after another: range over them as a []T.
+				row, _ := castSlice[T](v.g.data[w.off : w.off+w.n*size])
 				for _, x := range row {
 					if !yield(x) {
-						return false
+						return
 					}
 				}
-				return true
+				continue
 			}
-			for range n {
-				if !yield(v.load(off)) {
-					return false
+			if v.acc.fast && w.stride%size == 0 {
+				// A row of native, aligned elements a whole number of
+				// elements apart: read it through a []T.
+				if row, ok := v.span(w.off, w.n, w.stride); ok {
+					step, j := w.stride/size, 0
+					if step < 0 {
+						j = len(row) - 1
+					}
+					for range w.n {
+						if !yield(row[j]) {
+							return
+						}
+						j += step
+					}
+					continue
 				}
-				off += stride
 			}
-			return true
-		})
+			off := w.off
+			for range w.n {
+				if !yield(v.load(off)) {
+					return
+				}
+				off += w.stride
+			}
+		}
 	}
 }
 
@@ -388,34 +434,6 @@ func (v View[T]) Rows() iter.Seq2[int, View[T]] {
 // ahead in one go. It does nothing for views of memory.
 func (v View[T]) Advise(a mmap.Advice) error {
 	return v.f.advise(a, v.g)
-}
-
-// walkRows calls fn for every row of the last axis in C order — the byte
-// offset of its first element, its length and its stride — until fn returns
-// false. A 0-d view is one row of one element.
-func (g geom) walkRows(fn func(off, n, stride int) bool) {
-	if g.len() == 0 {
-		return
-	}
-	if len(g.shape) == 0 {
-		fn(g.base, 1, g.itemsize)
-		return
-	}
-	g.walkAxis(0, g.base, fn)
-}
-
-func (g geom) walkAxis(k, off int, fn func(off, n, stride int) bool) bool {
-	n, s := g.shape[k], g.strides[k]
-	if k == len(g.shape)-1 {
-		return fn(off, n, s)
-	}
-	for range n {
-		if !g.walkAxis(k+1, off, fn) {
-			return false
-		}
-		off += s
-	}
-	return true
 }
 
 // FromSlice returns a view of data with the given shape, in C order; with no

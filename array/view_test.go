@@ -660,3 +660,53 @@ func TestSelPosition(t *testing.T) {
 		t.Error("Range(1, 3).Position() reports a single position")
 	}
 }
+
+// TestManyAxes walks a view whose rows cannot be merged across more axes
+// than the walker keeps on the stack.
+func TestManyAxes(t *testing.T) {
+	shape := make([]int, 20)
+	for k := range shape {
+		shape[k] = 2
+	}
+	v := FromSlice(iota64(1<<20), shape...).T() // strides grow along the axes: no two merge
+	got := make([]float64, v.Size())
+	v.CopyTo(got)
+	idx := make([]int, len(shape))
+	for i, x := range got {
+		r := i
+		for k := len(idx) - 1; k >= 0; k-- {
+			idx[k] = r % 2
+			r /= 2
+		}
+		if want := v.At(idx...); x != want {
+			t.Fatalf("element %d (%v) = %v, want %v", i, idx, x, want)
+		}
+	}
+	i := 0
+	for x := range v.Values() {
+		if x != got[i] {
+			t.Fatalf("Values element %d = %v, want %v", i, x, got[i])
+		}
+		i++
+	}
+}
+
+func TestNoAllocations(t *testing.T) {
+	v := FromSlice(iota64(4*64*64), 4, 64, 64).Slice(All, All.By(2), All.By(-3))
+	dst := make([]float64, v.Size())
+	s := 0.0
+	for name, fn := range map[string]func(){
+		"Index":  func() { _ = v.Index(1) },
+		"CopyTo": func() { v.CopyTo(dst) },
+		"Values": func() {
+			for x := range v.Values() {
+				s += x
+			}
+		},
+		"At": func() { s += v.At(1, 2, 3) },
+	} {
+		if n := testing.AllocsPerRun(20, fn); n != 0 {
+			t.Errorf("%s allocates %v times", name, n)
+		}
+	}
+}
