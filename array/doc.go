@@ -47,6 +47,23 @@
 // not when it does not; [View.CopyTo] gathers any view into a slice without
 // allocating.
 //
+// # Reading fast
+//
+// [View.CopyTo] and [View.Values] walk a view a row at a time, where a row
+// runs over every trailing axis that continues the one after it: a frame
+// of a C-ordered file is one copy, and a column is read through a []T with
+// a step. [View.At] checks its indices on every call and is meant for
+// scattered reads, not for loops over many elements; [View.Contiguous]
+// gives the elements as a plain slice when the layout allows.
+//
+// The operating system reads a mapped file as the program faults on its
+// pages, guessing what to read ahead. For random frames of a large file,
+// call [View.Advise] with [mmap.WillNeed] on each frame before reading it:
+// its pages are then read in one batch, as fast as pread, and no more than
+// the frame is brought in — with the default advice, a cold page fault can
+// read several megabytes around it. [File.Advise] with [mmap.Sequential]
+// suits a single pass over the whole file.
+//
 // # Records
 //
 // [Field] gives a typed view of one field of a record file; nested fields
