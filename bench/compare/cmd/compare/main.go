@@ -81,6 +81,7 @@ var workloads = []struct {
 	{"sum", (*bench).sum},
 	{"field", (*bench).field},
 	{"rss", (*bench).rss},
+	{"write", (*bench).write},
 }
 
 func main() {

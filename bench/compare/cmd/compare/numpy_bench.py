@@ -145,6 +145,30 @@ def peak_rss():
     return -1
 
 
+def w_create(args):
+    # What open_memmap does for a new file: map it, fill it frame by frame,
+    # flush (msync), and let it go. Each round writes the file afresh.
+    from numpy.lib.format import open_memmap
+
+    out = []
+    check = 0.0
+    for r in range(args["rounds"]):
+        if os.path.exists(args["path"]):
+            os.remove(args["path"])
+        t = time.perf_counter_ns()
+        a = open_memmap(args["path"], mode="w+", dtype="<f4", shape=(args["frames"], 256, 256))
+        for k in range(args["frames"]):
+            a[k] = k
+        a.flush()
+        del a
+        out.append(time.perf_counter_ns() - t)
+        b = np.load(args["path"], mmap_mode="r")
+        check = float(b[:, 0, 0].astype(np.float64).sum())
+        del b
+    os.remove(args["path"])
+    return {"ns": out, "check": check}
+
+
 WORKLOADS = {
     "version": w_version,
     "open": w_open,
@@ -154,6 +178,7 @@ WORKLOADS = {
     "sum": w_sum,
     "field": w_field,
     "rss": w_rss,
+    "create": w_create,
 }
 
 if __name__ == "__main__":
