@@ -1,6 +1,7 @@
 package array
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -380,4 +381,79 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// sameCopy checks that CopyTo gathers what Values yields, for the items of
+// u seen as T, through the view and through it reversed.
+func sameCopy[T Element](t *testing.T, u Items) {
+	t.Helper()
+	for _, v := range []View[T]{mustAs[T](t, u), mustAs[T](t, u.T())} {
+		var want []T
+		for x := range v.Values() {
+			want = append(want, x)
+		}
+		got := make([]T, v.Size())
+		v.CopyTo(got)
+		for i := range got {
+			// Compare bits: NaN is not equal to itself.
+			if !bytes.Equal(bytesOf(&got[i]), bytesOf(&want[i])) {
+				t.Fatalf("CopyTo element %d = %v, Values gives %v", i, got[i], want[i])
+			}
+		}
+	}
+}
+
+// TestFixtureCopyTo gathers every numeric leaf of every fixture with CopyTo,
+// which reads rows at once (aligned, unaligned, byte-swapped), and compares
+// it with Values, which reads element by element.
+func TestFixtureCopyTo(t *testing.T) {
+	m := readManifest(t)
+	for _, e := range append(append([]manifestEntry(nil), m.NPY...), m.Raw...) {
+		if e.Raw || e.Values == nil {
+			continue
+		}
+		t.Run(strings.TrimSuffix(e.File+":"+e.Member, ":"), func(t *testing.T) {
+			u := openEntry(t, e, mmap.ReadOnly).Items()
+			for path := range e.Values {
+				leaf := leafOf(t, u, path)
+				dt := leaf.DType()
+				switch {
+				case dt.Kind == layout.Bool:
+					sameCopy[bool](t, leaf)
+				case dt.Kind == layout.Complex && dt.Size == 8:
+					sameCopy[complex64](t, leaf)
+				case dt.Kind == layout.Complex && dt.Size == 16:
+					sameCopy[complex128](t, leaf)
+				case dt.Kind == layout.Float && dt.Size == 4:
+					sameCopy[float32](t, leaf)
+				case dt.Kind == layout.Float && dt.Size == 8:
+					sameCopy[float64](t, leaf)
+				case dt.Kind == layout.Float && dt.Size == 2:
+					sameCopy[layout.Float16](t, leaf)
+				case dt.Kind == layout.Int || dt.Kind == layout.Datetime || dt.Kind == layout.Timedelta:
+					switch dt.Size {
+					case 1:
+						sameCopy[int8](t, leaf)
+					case 2:
+						sameCopy[int16](t, leaf)
+					case 4:
+						sameCopy[int32](t, leaf)
+					case 8:
+						sameCopy[int64](t, leaf)
+					}
+				case dt.Kind == layout.Uint:
+					switch dt.Size {
+					case 1:
+						sameCopy[uint8](t, leaf)
+					case 2:
+						sameCopy[uint16](t, leaf)
+					case 4:
+						sameCopy[uint32](t, leaf)
+					case 8:
+						sameCopy[uint64](t, leaf)
+					}
+				}
+			}
+		})
+	}
 }

@@ -148,3 +148,44 @@ func storeUnaligned[T any](b []byte, x T, swap int) {
 		panic(fmt.Sprintf("array: no %d-byte element type", len(b)))
 	}
 }
+
+// loadRowUnaligned reads len(dst) elements of T starting at data[off:],
+// stride bytes apart, at any alignment, swapping as loadUnaligned does. The
+// switch on the size is made once per row, not once per element.
+func loadRowUnaligned[T any](dst []T, data []byte, off, stride, swap int) {
+	var zero T
+	switch size := int(unsafe.Sizeof(zero)); {
+	case size == 2:
+		for i := range dst {
+			u := binary.NativeEndian.Uint16(data[off : off+2])
+			if swap != 0 {
+				u = bits.ReverseBytes16(u)
+			}
+			*(*uint16)(unsafe.Pointer(&dst[i])) = u
+			off += stride
+		}
+	case size == 4:
+		for i := range dst {
+			u := binary.NativeEndian.Uint32(data[off : off+4])
+			if swap != 0 {
+				u = bits.ReverseBytes32(u)
+			}
+			*(*uint32)(unsafe.Pointer(&dst[i])) = u
+			off += stride
+		}
+	case size == 8 && swap != 4:
+		for i := range dst {
+			u := binary.NativeEndian.Uint64(data[off : off+8])
+			if swap != 0 {
+				u = bits.ReverseBytes64(u)
+			}
+			*(*uint64)(unsafe.Pointer(&dst[i])) = u
+			off += stride
+		}
+	default:
+		for i := range dst {
+			dst[i] = loadUnaligned[T](data[off:off+size], swap)
+			off += stride
+		}
+	}
+}

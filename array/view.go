@@ -304,6 +304,10 @@ func (v *View[T]) loadRow(dst []T, off, stride int) {
 			}
 		}
 	}
+	if !v.acc.fast && !v.acc.isBool && len(dst) > 0 {
+		loadRowUnaligned(dst, v.g.data, off, stride, v.acc.swap)
+		return
+	}
 	for i := range dst {
 		dst[i] = v.load(off)
 		off += stride
