@@ -228,8 +228,7 @@ func Load[T Element](path string, opts ...Option) ([]T, []int, error) {
 // [Open] ([MaxHeaderLen]).
 func Read[T Element](r io.Reader, opts ...Option) ([]T, []int, error) {
 	o := makeOptions(opts)
-	sr := &streamAt{r: r}
-	h, err := header.NPY{MaxHeaderLen: o.maxHeaderLen}.Describe(sr, math.MaxInt64)
+	h, rest, err := header.NPY{MaxHeaderLen: o.maxHeaderLen}.ReadStream(r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("array: %w", err)
 	}
@@ -241,8 +240,6 @@ func Read[T Element](r io.Reader, opts ...Option) ([]T, []int, error) {
 		return nil, nil, fmt.Errorf("array: %d items of %d bytes: %w", count, h.DType.Size, mmap.ErrTooLarge)
 	}
 	n := int(count)
-	// Bytes the header reader took from r beyond the header belong to the data.
-	rest := io.MultiReader(sr.rest(h.DataOffset), r)
 
 	size, _ := sizeAlign[T]()
 	chunk := max(1, chunkBytes/size)
@@ -283,56 +280,6 @@ func bytesView[T Element](b []byte, dt layout.DType, shape, strides []int) View[
 	}
 	g := newGeom(b, 0, 0, shape, strides, dt.Size)
 	return View[T]{g: g, f: memoryFile, acc: newAccess[T](dt, g)}
-}
-
-// streamAt serves ReadAt calls from a stream read forward only, keeping what
-// it has read: the header reader asks for the few bytes of the header,
-// and the length it reads is capped before it asks for more.
-type streamAt struct {
-	r   io.Reader
-	buf []byte
-	err error
-}
-
-func (s *streamAt) ReadAt(p []byte, off int64) (int, error) {
-	end := off + int64(len(p))
-	if end > int64(len(s.buf)) && s.err == nil {
-		grow := make([]byte, end-int64(len(s.buf)))
-		n, err := io.ReadFull(s.r, grow)
-		s.buf = append(s.buf, grow[:n]...)
-		s.err = err
-	}
-	if off >= int64(len(s.buf)) {
-		return 0, io.EOF
-	}
-	n := copy(p, s.buf[off:])
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
-}
-
-// rest returns a reader of the bytes read beyond off.
-func (s *streamAt) rest(off int64) io.Reader {
-	if off >= int64(len(s.buf)) {
-		return eofReader{}
-	}
-	return &byteReader{b: s.buf[off:]}
-}
-
-type eofReader struct{}
-
-func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
-
-type byteReader struct{ b []byte }
-
-func (r *byteReader) Read(p []byte) (int, error) {
-	if len(r.b) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.b)
-	r.b = r.b[n:]
-	return n, nil
 }
 
 // saveFile writes a file through write under a temporary name in path's

@@ -107,8 +107,13 @@ func (p NPY) member(r io.ReaderAt, size int64, f *zip.File) (*Member, error) {
 		m.Header = h
 		return m, nil
 	}
-	s := &inflater{r: flate.NewReader(sec), name: m.Name, off: off}
-	defer s.r.Close()
+	// Inflate only as far as the header reader asks, which its length
+	// cap bounds.
+	fr := flate.NewReader(sec)
+	defer fr.Close()
+	s := &forward{r: fr, wrap: func(err error) error {
+		return &FormatError{Offset: off, Msg: fmt.Sprintf("member %q: bad compressed data", m.Name), Err: err}
+	}}
 	h, err := p.Describe(s, m.UncompressedSize)
 	if err != nil {
 		return nil, memberErr(m.Name+" (inflated)", 0, err)
@@ -124,36 +129,6 @@ func memberErr(name string, off int64, err error) error {
 		return &FormatError{Offset: fe.Offset + off, Msg: fmt.Sprintf("member %q: %s", name, fe.Msg), Err: fe.Err}
 	}
 	return fmt.Errorf("header: member %q: %w", name, err)
-}
-
-// inflater is an io.ReaderAt over the start of a deflated stream: it
-// inflates forward only as far as the furthest byte asked for, which the
-// header length cap bounds.
-type inflater struct {
-	r    io.ReadCloser
-	buf  []byte
-	name string
-	off  int64
-}
-
-func (s *inflater) ReadAt(p []byte, off int64) (int, error) {
-	end := off + int64(len(p))
-	if end > int64(len(s.buf)) {
-		grow := make([]byte, end-int64(len(s.buf)))
-		n, err := io.ReadFull(s.r, grow)
-		s.buf = append(s.buf, grow[:n]...)
-		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-			return 0, &FormatError{Offset: s.off, Msg: fmt.Sprintf("member %q: bad compressed data", s.name), Err: err}
-		}
-	}
-	if off >= int64(len(s.buf)) {
-		return 0, io.EOF
-	}
-	n := copy(p, s.buf[off:])
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
 }
 
 // Lookup returns the member named key, or key+".npy", as np.load's NpzFile

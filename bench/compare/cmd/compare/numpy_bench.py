@@ -125,8 +125,8 @@ def w_field(args):
 
 
 def w_rss(args):
-    # Read random frames of a file bigger than RAM; the parent reads the
-    # peak RSS of this process from its rusage.
+    # Read random frames of a file bigger than RAM and report this process's
+    # own peak RSS (a vforked child's rusage would carry its parent's).
     a = np.load(args["path"], mmap_mode="r")
     buf = np.empty(a.shape[1:], dtype=a.dtype)
     t = time.perf_counter_ns()
