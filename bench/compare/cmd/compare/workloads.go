@@ -460,18 +460,7 @@ func (b *bench) column() error {
 		return s
 	}
 	measure := func(rounds int, fn func()) ([]float64, string) {
-		var samples []float64
-		note := ""
-		for r := range rounds + 1 {
-			ns := perOp(1, fn)
-			if n := checkNote(total(), want); n != "" {
-				note = n
-			}
-			if r > 0 {
-				samples = append(samples, ns)
-			}
-		}
-		return samples, note
+		return timeChecked(rounds, fn, total, want)
 	}
 
 	s, note := measure(b.cfg.rounds, func() {

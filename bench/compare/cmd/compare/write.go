@@ -43,35 +43,46 @@ func (b *bench) write() error {
 		return checkNote(s, want)
 	}
 	rounds := b.cfg.costlyRound
+	// timeFresh times rounds of write, each on a fresh file: before each, the
+	// last file is removed and prepare (untimed, may be nil) runs; after
+	// each, the file is checked when checked is set.
+	timeFresh := func(prepare, write func(), checked bool) ([]float64, string) {
+		var samples []float64
+		note := ""
+		for range rounds {
+			os.Remove(path)
+			if prepare != nil {
+				prepare()
+			}
+			samples = append(samples, perOp(1, write))
+			if checked {
+				if n := check(); n != "" {
+					note = n
+				}
+			}
+		}
+		return samples, note
+	}
 
 	g := b.group(fmt.Sprintf("create and fill a (%d, 256, 256) float32 .npy (%s), then close", frames, size(total)))
-	var samples []float64
-	note := ""
-	for range rounds {
-		os.Remove(path)
-		ns := perOp(1, func() {
-			a, err := array.Create[float32](path, frames, 256, 256)
+	samples, note := timeFresh(nil, func() {
+		a, err := array.Create[float32](path, frames, 256, 256)
+		if err != nil {
+			panic(err)
+		}
+		for k := range frames {
+			dst, err := a.Index(k).Contiguous()
 			if err != nil {
 				panic(err)
 			}
-			for k := range frames {
-				dst, err := a.Index(k).Contiguous()
-				if err != nil {
-					panic(err)
-				}
-				for i := range dst {
-					dst[i] = float32(k)
-				}
+			for i := range dst {
+				dst[i] = float32(k)
 			}
-			if err := a.Close(); err != nil {
-				panic(err)
-			}
-		})
-		samples = append(samples, ns)
-		if n := check(); n != "" {
-			note = n
 		}
-	}
+		if err := a.Close(); err != nil {
+			panic(err)
+		}
+	}, true)
 	g.ref("ndmap Create, fill each frame through Contiguous(), Close (msync)", samples, note)
 
 	if b.numpyVer == "" {
@@ -86,105 +97,84 @@ func (b *bench) write() error {
 		}
 	}
 
-	samples, note = nil, ""
-	for range rounds {
-		os.Remove(path)
-		ns := perOp(1, func() {
-			f, err := os.Create(path)
-			if err != nil {
-				panic(err)
-			}
-			w := bufio.NewWriterSize(f, batchBytes)
-			if _, err := header.Write(w, header.Header{DType: layout.Float32, Shape: []int{frames, 256, 256}}); err != nil {
-				panic(err)
-			}
-			for k := range frames {
-				fillFrame(k)
-				w.Write(floatBytes(frame))
-			}
-			if err := w.Flush(); err != nil {
-				panic(err)
-			}
-			if err := f.Sync(); err != nil {
-				panic(err)
-			}
-			f.Close()
-		})
-		samples = append(samples, ns)
-		if n := check(); n != "" {
-			note = n
+	samples, note = timeFresh(nil, func() {
+		f, err := os.Create(path)
+		if err != nil {
+			panic(err)
 		}
-	}
+		w := bufio.NewWriterSize(f, batchBytes)
+		if _, err := header.Write(w, header.Header{DType: layout.Float32, Shape: []int{frames, 256, 256}}); err != nil {
+			panic(err)
+		}
+		for k := range frames {
+			fillFrame(k)
+			w.Write(floatBytes(frame))
+		}
+		if err := w.Flush(); err != nil {
+			panic(err)
+		}
+		if err := f.Sync(); err != nil {
+			panic(err)
+		}
+		f.Close()
+	}, true)
 	g.add("plain os.File, buffered writes, fsync", samples, note)
 	os.Remove(path)
 
 	// Appending, in 1 MiB batches (four frames), to a .npy that starts empty.
 	g = b.group(fmt.Sprintf("append %s to a .npy in 1 MiB batches", size(total)))
+	empty := func() {
+		a, err := array.Create[float32](path, 0, 256, 256)
+		if err != nil {
+			panic(err)
+		}
+		a.Close()
+	}
+	batch := make([]float32, 0, batchBytes/4)
 	appendRounds := func(sync bool) ([]float64, string) {
-		var samples []float64
-		note := ""
-		for range rounds {
-			os.Remove(path)
-			a, err := array.Create[float32](path, 0, 256, 256)
+		return timeFresh(empty, func() {
+			app, err := array.OpenAppender(path)
 			if err != nil {
 				panic(err)
 			}
-			a.Close()
-			batch := make([]float32, 0, batchBytes/4)
-			ns := perOp(1, func() {
-				app, err := array.OpenAppender(path)
-				if err != nil {
+			app.SetSync(sync)
+			for k := 0; k < frames; k += 4 {
+				batch = batch[:0]
+				for j := k; j < min(k+4, frames); j++ {
+					fillFrame(j)
+					batch = append(batch, frame...)
+				}
+				if err := array.Append(app, batch); err != nil {
 					panic(err)
 				}
-				app.SetSync(sync)
-				for k := 0; k < frames; k += 4 {
-					batch = batch[:0]
-					for j := k; j < min(k+4, frames); j++ {
-						fillFrame(j)
-						batch = append(batch, frame...)
-					}
-					if err := array.Append(app, batch); err != nil {
-						panic(err)
-					}
-				}
-				if err := app.Close(); err != nil {
-					panic(err)
-				}
-			})
-			samples = append(samples, ns)
-			if n := check(); n != "" {
-				note = n
 			}
-		}
-		return samples, note
+			if err := app.Close(); err != nil {
+				panic(err)
+			}
+		}, true)
 	}
 	s, n := appendRounds(true)
 	g.ref("ndmap Appender, each batch synced before the header counts it", s, n)
 	s, n = appendRounds(false)
 	g.add("ndmap Appender, SetSync(false): safe against a killed process only", s, n)
-	samples, note = nil, ""
-	for range rounds {
-		os.Remove(path)
-		ns := perOp(1, func() {
-			f, err := os.Create(path)
-			if err != nil {
-				panic(err)
-			}
-			for k := 0; k < frames; k += 4 {
-				for j := k; j < min(k+4, frames); j++ {
-					fillFrame(j)
-					if _, err := f.Write(floatBytes(frame)); err != nil {
-						panic(err)
-					}
+	samples, _ = timeFresh(nil, func() {
+		f, err := os.Create(path)
+		if err != nil {
+			panic(err)
+		}
+		for k := 0; k < frames; k += 4 {
+			for j := k; j < min(k+4, frames); j++ {
+				fillFrame(j)
+				if _, err := f.Write(floatBytes(frame)); err != nil {
+					panic(err)
 				}
 			}
-			if err := f.Sync(); err != nil {
-				panic(err)
-			}
-			f.Close()
-		})
-		samples = append(samples, ns)
-	}
+		}
+		if err := f.Sync(); err != nil {
+			panic(err)
+		}
+		f.Close()
+	}, false)
 	g.add("plain os.File writes of the same batches, one fsync at the end (no header, not crash-safe)", samples, "")
 	g.skipped("NumPy", "NumPy has no append to a .npy file")
 	os.Remove(path)
