@@ -56,25 +56,6 @@ func readComplex(dt layout.DType, b []byte) (re, im float64) {
 	return readFloat(half, b[:half.Size]), readFloat(half, b[half.Size:])
 }
 
-// readNumber reads a bool, integer or float item as a float64, for
-// statistics. ok is false for other kinds.
-func readNumber(dt layout.DType, b []byte) (x float64, ok bool) {
-	switch dt.Kind {
-	case layout.Bool:
-		if b[0] != 0 {
-			return 1, true
-		}
-		return 0, true
-	case layout.Int:
-		return float64(readInt(dt, b)), true
-	case layout.Uint:
-		return float64(readUint(dt, b)), true
-	case layout.Float:
-		return readFloat(dt, b), true
-	}
-	return 0, false
-}
-
 // floatBits is the precision a float dtype's values are printed at: the
 // shortest text that reads back as the same value of that size.
 func floatBits(dt layout.DType) int { return dt.Size * 8 }
