@@ -29,6 +29,16 @@
 // [NPY], [Raw] and [Record] are [Describer]s: given an [io.ReaderAt] and
 // the file's size they return a [*Header].
 //
+// # Formats
+//
+// Files of other formats whose array is raw data at an offset that a small
+// header describes (MRC, NIfTI, FITS and others) are described by
+// subpackages of this one, one per format. Each registers a [Format] with
+// [RegisterFormat] in its init function, as image/png does with the image
+// package; [Sniff] then chooses a file's format by its leading bytes, or by
+// its name when no format claims the content, and [LookupFormat] finds one
+// by name for a caller who knows it. The .npy format is always registered.
+//
 // # Errors
 //
 // Malformed input gives a [*FormatError] carrying the byte offset where the
