@@ -354,7 +354,7 @@ var newErrorTests = []struct {
 	{layout.Float64, []int{2, 2}},
 	{layout.Int16, []int{2}},
 	{layout.Int16, []int{1, 2, 3, 4, 5}},
-	{layout.Int16, []int{1 << 31, 2}},
+	{layout.Int16, []int{-1, 2}},
 	{layout.Int16, []int{1 << 20, 1 << 20, 2, 2}},
 }
 

@@ -38,7 +38,7 @@ func New(dt layout.DType, channels int, frames int64, rate int) (*Header, error)
 	if channels < 1 || channels > math.MaxUint16 || channels*dt.Size > math.MaxUint16 {
 		return nil, fmt.Errorf("wav: %d channels of %d bytes do not fit a frame", channels, dt.Size)
 	}
-	if rate < 1 || rate > math.MaxUint32 || int64(rate)*int64(channels*dt.Size) > math.MaxUint32 {
+	if rate < 1 || int64(rate) > math.MaxUint32 || int64(rate)*int64(channels*dt.Size) > math.MaxUint32 {
 		return nil, fmt.Errorf("wav: sample rate %d does not fit the fmt chunk", rate)
 	}
 	if frames < 0 || frames > math.MaxInt || frames > math.MaxInt64/int64(channels*dt.Size) {
