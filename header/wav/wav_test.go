@@ -1,0 +1,234 @@
+package wav
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/layout"
+	"github.com/ndmap/ndmap/mmap"
+)
+
+// manifest is what scipy (or soundfile) reads from the fixtures
+// (testdata/wav/gen.py).
+type manifest struct {
+	Good []struct {
+		File   string            `json:"file"`
+		Reader string            `json:"reader"`
+		Rate   int               `json:"rate"`
+		DType  string            `json:"dtype"`
+		Shape  []int             `json:"shape"`
+		Offset int64             `json:"offset"`
+		Packed int               `json:"packed"`
+		Values []json.RawMessage `json:"values"`
+	} `json:"good"`
+	Bad []struct {
+		File  string `json:"file"`
+		Error string `json:"error"`
+	} `json:"bad"`
+}
+
+func fixture(name string) string { return filepath.Join("..", "..", "testdata", "wav", name) }
+
+func loadManifest(t testing.TB) manifest {
+	t.Helper()
+	b, err := os.ReadFile(fixture("manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// floats decodes manifest numbers: JSON numbers (int64 exactly, through
+// json.Number) and repr strings.
+func floats(t testing.TB, raw []json.RawMessage) []float64 {
+	t.Helper()
+	var out []float64
+	for _, r := range raw {
+		var s string
+		if json.Unmarshal(r, &s) == nil {
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, f)
+			continue
+		}
+		n, err := strconv.ParseInt(string(r), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, float64(n))
+	}
+	return out
+}
+
+// values opens the file through the array package with d and returns its
+// samples in C order. Packed samples (a last axis of bytes) are returned as
+// scipy widens them: the sample in the top bytes of an int32. It is the one
+// place the tests read data through array.
+func values(t testing.TB, path string, d Describer) []float64 {
+	t.Helper()
+	h, err := d.Read(fileReader(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := array.OpenRaw(path, mmap.ReadOnly, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	u := f.Items()
+	switch dt := f.DType(); {
+	case h.Packed:
+		v := collect[uint8](t, u)
+		width := h.BlockAlign / h.Channels
+		var out []float64
+		for i := 0; i < len(v); i += width {
+			var x uint64
+			for j := range width {
+				k := i + j
+				if h.ByteOrder() == layout.BigEndian {
+					k = i + width - 1 - j
+				}
+				x |= uint64(v[k]) << (64 - 8*width + 8*j)
+			}
+			// scipy puts the sample in the top bytes of an int32 (or int64).
+			if width == 3 {
+				out = append(out, float64(int32(x>>32)))
+			} else {
+				out = append(out, float64(int64(x)))
+			}
+		}
+		return out
+	case dt.Kind == layout.Uint && dt.Size == 1:
+		return collect[uint8](t, u)
+	case dt.Kind == layout.Int && dt.Size == 2:
+		return collect[int16](t, u)
+	case dt.Kind == layout.Int && dt.Size == 4:
+		return collect[int32](t, u)
+	case dt.Kind == layout.Int && dt.Size == 8:
+		return collect[int64](t, u)
+	case dt.Kind == layout.Float && dt.Size == 4:
+		return collect[float32](t, u)
+	case dt.Kind == layout.Float && dt.Size == 8:
+		return collect[float64](t, u)
+	}
+	t.Fatalf("values: dtype %v", f.DType())
+	return nil
+}
+
+// fileReader returns the contents of the file at path as a reader and its
+// size.
+func fileReader(t testing.TB, path string) (*bytes.Reader, int64) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.NewReader(b), int64(len(b))
+}
+
+func collect[T int16 | int32 | int64 | uint8 | float32 | float64](t testing.TB, u array.Items) []float64 {
+	t.Helper()
+	v, err := array.As[T](u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []float64
+	for x := range v.Values() {
+		out = append(out, float64(x))
+	}
+	return out
+}
+
+// Every fixture reads with the reference reader's sample rate, dtype,
+// shape, data offset and samples; packed 24-bit files as bytes.
+func TestReadFixtures(t *testing.T) {
+	for _, e := range loadManifest(t).Good {
+		t.Run(e.File, func(t *testing.T) {
+			b, err := os.ReadFile(fixture(e.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := Describer{PackedAsBytes: e.Packed > 0}
+			h, err := d.Read(bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			shape, dtype := h.Array.Shape, h.Array.DType.TypeString()
+			if e.Packed > 0 {
+				if !h.Packed || shape[len(shape)-1] != e.Packed || dtype != "|u1" {
+					t.Errorf("packed file read as %s %v, Packed %v", dtype, shape, h.Packed)
+				}
+				shape, dtype = shape[:len(shape)-1], e.DType
+			}
+			if h.SampleRate != e.Rate || dtype != e.DType || !cmp.Equal(shape, e.Shape) || h.Array.DataOffset != e.Offset {
+				t.Errorf("rate, dtype, shape, offset = %d, %s, %v, %d, want %d, %s, %v, %d", h.SampleRate, dtype, shape, h.Array.DataOffset, e.Rate, e.DType, e.Shape, e.Offset)
+			}
+			if got, want := values(t, fixture(e.File), d), floats(t, e.Values); !cmp.Equal(got, want) {
+				t.Errorf("values = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// Every bad fixture is refused with a FormatError; sample formats that
+// cannot be mapped say so with layout.ErrUnsupported.
+func TestReadBad(t *testing.T) {
+	for _, e := range loadManifest(t).Bad {
+		t.Run(e.File, func(t *testing.T) {
+			_, err := ReadFile(fixture(e.File))
+			var fe *header.FormatError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), "wav: ") {
+				t.Fatalf("ReadFile = %v, want a *header.FormatError naming wav", err)
+			}
+			if got := errors.Is(err, layout.ErrUnsupported); got != (e.Error == "unsupported") {
+				t.Errorf("ReadFile = %v: errors.Is(ErrUnsupported) = %v, want %v", err, got, !got)
+			}
+		})
+	}
+}
+
+var errorTests = []struct {
+	file string
+	want string
+}{
+	{"int24_stereo.wav", "header: wav: 24-bit PCM samples in 3-byte containers have no dtype; scipy widens them, which a mapped view cannot (see Describer.PackedAsBytes) at byte 36: layout: unsupported dtype"},
+	{"bad_alaw.wav", "header: wav: format tag 0x0006 is not linear PCM or IEEE float: compressed or encoded samples cannot be mapped at byte 36: layout: unsupported dtype"},
+	{"bad_chunk_size.wav", "header: wav: \"fmt \" chunk of 1073741824 bytes runs past the end of the 244-byte file at byte 16"},
+	{"bad_truncated.wav", "header: wav: data chunk of 200 bytes runs past the end of the 234-byte file at byte 40"},
+	{"bad_data_first.wav", "header: wav: data chunk comes before the fmt chunk at byte 12"},
+}
+
+// Errors name the field and its byte offset.
+func TestReadErrors(t *testing.T) {
+	for _, tt := range errorTests {
+		_, err := ReadFile(fixture(tt.file))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("ReadFile(%s) = %v,\nwant %s", tt.file, err, tt.want)
+		}
+	}
+}
+
+func TestSniff(t *testing.T) {
+	for _, name := range []string{"rf64_int16.wav", "rifx_int16.wav", "int16_mono.wav"} {
+		b, _ := os.ReadFile(fixture(name))
+		if f, err := header.Sniff("x.bin", b[:min(len(b), header.SniffLen)]); err != nil || f.Name != "wav" {
+			t.Errorf("Sniff(%s) = %q, %v, want wav", name, f.Name, err)
+		}
+	}
+}
