@@ -33,31 +33,32 @@ func requireNeo(t *testing.T) string {
 	return ""
 }
 
-// neoRead reads a SpikeGLX run folder with neo and reports every stream.
+// neoRead reads SpikeGLX run folders with neo and reports every stream.
 const neoRead = `
 import hashlib, json, sys, warnings
 import numpy as np
 from neo.rawio import SpikeGLXRawIO
 warnings.simplefilter('ignore')
-r = SpikeGLXRawIO(dirname=sys.argv[1], load_sync_channel=True)
-r.parse_header()
-d = SpikeGLXRawIO(dirname=sys.argv[1])
-d.parse_header()
 out = []
-for si, s in enumerate(r.header['signal_streams']):
-    sid = s['id']
-    info = r.signals_info_dict[0, sid]
-    raw = r.get_analogsignal_chunk(0, 0, None, None, si, None)
-    ch = r.header['signal_channels']
-    ch = ch[ch['stream_id'] == sid]
-    dch = d.header['signal_channels']
-    dch = dch[dch['stream_id'] == sid]
-    scale = 1e-6 if ch['units'][0] == 'uV' else 1.0
-    out.append({'bin': info['bin_file'], 'stream': str(sid), 'descr': raw.dtype.str, 'shape': list(raw.shape),
-                'sha256': hashlib.sha256(np.ascontiguousarray(raw).tobytes()).hexdigest(),
-                'sample_rate': float(info['sampling_rate']),
-                'names': [str(n) for n in ch['name']], 'ids': [str(i) for i in ch['id']],
-                'volts': [float(g) * scale for g in dch['gain']]})
+for dirname in sys.argv[1:]:
+    r = SpikeGLXRawIO(dirname=dirname, load_sync_channel=True)
+    r.parse_header()
+    d = SpikeGLXRawIO(dirname=dirname)
+    d.parse_header()
+    for si, s in enumerate(r.header['signal_streams']):
+        sid = s['id']
+        info = r.signals_info_dict[0, sid]
+        raw = r.get_analogsignal_chunk(0, 0, None, None, si, None)
+        ch = r.header['signal_channels']
+        ch = ch[ch['stream_id'] == sid]
+        dch = d.header['signal_channels']
+        dch = dch[dch['stream_id'] == sid]
+        scale = 1e-6 if ch['units'][0] == 'uV' else 1.0
+        out.append({'bin': info['bin_file'], 'stream': str(sid), 'descr': raw.dtype.str, 'shape': list(raw.shape),
+                    'sha256': hashlib.sha256(np.ascontiguousarray(raw).tobytes()).hexdigest(),
+                    'sample_rate': float(info['sampling_rate']),
+                    'names': [str(n) for n in ch['name']], 'ids': [str(i) for i in ch['id']],
+                    'volts': [float(g) * scale for g in dch['gain']]})
 json.dump(out, sys.stdout)
 `
 
@@ -73,12 +74,13 @@ type neoStream struct {
 	Volts      []float64 `json:"volts"`
 }
 
-// checkWithNeo reads the run folder dir with neo and checks that every
-// stream it finds reads the same here.
-func checkWithNeo(t *testing.T, dir string) {
+// checkWithNeo reads the run folders with neo, in one Python process as
+// importing neo takes seconds, and checks that every stream it finds reads
+// the same here.
+func checkWithNeo(t *testing.T, dirs ...string) {
 	t.Helper()
 	py := requireNeo(t)
-	cmd := exec.Command(py, "-c", neoRead, dir)
+	cmd := exec.Command(py, append([]string{"-c", neoRead}, dirs...)...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -89,7 +91,7 @@ func checkWithNeo(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	if len(streams) == 0 {
-		t.Fatalf("neo found no streams in %s", dir)
+		t.Fatalf("neo found no streams in %s", dirs)
 	}
 	for _, s := range streams {
 		d, err := describe(s.Bin)
@@ -119,15 +121,11 @@ func checkWithNeo(t *testing.T, dir string) {
 	}
 }
 
-// neo, run now, reads the fixtures as this package does.
-func TestNeoReadsFixtures(t *testing.T) {
-	checkWithNeo(t, filepath.Join(testdata, "run_g0"))
-}
-
-// Recordings laid out here, with every AP and LF electrode of a
-// Neuropixels 1.0 probe saved, a 2.0 prototype without imMaxInt and an
-// NI-DAQ stream without niMaxInt, read in neo as they read here.
-func TestNeoReadsRecordings(t *testing.T) {
+// neo, run now, reads the fixtures as this package does, and recordings
+// laid out here too: every AP and LF electrode of a Neuropixels 1.0 probe
+// saved, a 2.0 prototype without imMaxInt, and an NI-DAQ stream without
+// niMaxInt.
+func TestNeo(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rec_g0")
 	write := func(rel string, chans, samples int, fields map[string]string) {
 		t.Helper()
@@ -180,5 +178,5 @@ func TestNeoReadsRecordings(t *testing.T) {
 	write("rec_g0_t0.nidq", 4, 25, map[string]string{"typeThis": "nidq", "acqMnMaXaDw": "0,0,3,1", "snsMnMaXaDw": "0,0,3,1",
 		"niAiRangeMax": "10", "niMNGain": "200", "niMAGain": "1", "niSampRate": "10000", "snsSaveChanSubset": "all",
 		"~snsChanMap": "(0,0,0,3,1)(XA0;0:0)(XA1;1:1)(XA2;2:2)(XD0;3:3)"})
-	checkWithNeo(t, dir)
+	checkWithNeo(t, filepath.Join(testdata, "run_g0"), dir)
 }
