@@ -97,8 +97,11 @@ func (m *Meta) Type() string {
 // Samples returns the number of time points in a .bin file of the given
 // size: fileSizeBytes (or size, when the meta has no fileSizeBytes)
 // divided by the bytes of one time point, rounded down as SpikeGLX's own
-// readers do.
+// readers do. It returns 0 when SavedChans is not positive.
 func (m *Meta) Samples(size int64) int64 {
+	if m.SavedChans <= 0 {
+		return 0
+	}
 	if m.FileSize >= 0 {
 		size = m.FileSize
 	}

@@ -111,7 +111,10 @@ func ReadFile(name string) (*Series, error) {
 // the fault; well-formed files whose data cannot be mapped give one that
 // wraps [ErrUnsupported] and says why.
 func Read(r io.ReaderAt, size int64) (*Series, error) {
-	f := &file{r: r, size: size, budget: 4*size + 1<<20}
+	f := &file{r: r, size: size, budget: math.MaxInt64}
+	if size < 1<<60 {
+		f.budget = 4*size + 1<<20
+	}
 	first, err := f.readHeader()
 	if err != nil {
 		return nil, err
