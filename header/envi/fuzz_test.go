@@ -1,0 +1,72 @@
+package envi_test
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/header/envi"
+)
+
+// FuzzRead checks that Read never panics, that its errors are format
+// errors, and that a header it reads either is refused by Encode or
+// encodes to text that reads back as the same header.
+func FuzzRead(f *testing.F) {
+	err := filepath.WalkDir(testdata, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".hdr") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		f.Add(b)
+		return nil
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, tt := range readTests {
+		f.Add([]byte(tt.in))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		h, err := envi.Read(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			if !errors.Is(err, header.ErrFormat) {
+				t.Fatalf("Read error %v is not a format error", err)
+			}
+			return
+		}
+		a := h.Array()
+		if a.DataSize() < 0 || a.DataOffset < 0 {
+			t.Fatalf("Array() = %+v for a header Read accepted", a)
+		}
+		if d, err := h.Describe(nil, a.DataOffset+a.DataSize()); err != nil || !cmp.Equal(d, a) {
+			t.Fatalf("Describe of a file just big enough = %+v, %v; Array() = %+v", d, err, a)
+		}
+		if a.DataSize() > 0 {
+			if _, err := h.Describe(nil, a.DataOffset+a.DataSize()-1); err == nil {
+				t.Fatal("Describe accepted a data file one byte short")
+			}
+		}
+		enc, err := h.Encode()
+		if err != nil {
+			return
+		}
+		h2, err := envi.Read(bytes.NewReader(enc), int64(len(enc)))
+		if err != nil {
+			t.Fatalf("reading back %q: %v", enc, err)
+		}
+		if diff := cmp.Diff(h, h2, cmpopts.IgnoreFields(envi.Field{}, "Offset")); diff != "" {
+			t.Fatalf("round trip through %q (-read +reread):\n%s", enc, diff)
+		}
+	})
+}
