@@ -35,7 +35,9 @@ func requireNumPy(t *testing.T) string {
 	if exec.Command(py, "-c", "import numpy").Run() == nil {
 		return py
 	}
-	if os.Getenv("CI") == "true" {
+	// CI runs the tests as Windows programs too, under Wine, which has no
+	// Python: NumPy is required of the Unix run alone.
+	if os.Getenv("CI") == "true" && runtime.GOOS != "windows" {
 		t.Fatal("NumPy is required when CI=true: /usr/bin/python3 cannot import numpy")
 	}
 	t.Skip("no NumPy for /usr/bin/python3")

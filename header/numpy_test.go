@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -28,7 +29,9 @@ func requireNumPy(t *testing.T) string {
 			return py
 		}
 	}
-	if os.Getenv("CI") == "true" {
+	// CI runs the tests as Windows programs too, under Wine, which has no
+	// Python: NumPy is required of the Unix run alone.
+	if os.Getenv("CI") == "true" && runtime.GOOS != "windows" {
 		t.Fatal("NumPy is required when CI=true: no python3 here can import numpy")
 	}
 	t.Skip("no python3 with numpy; set PYTHON to one")
