@@ -31,7 +31,7 @@ func Count(shape []int) (int64, error) {
 // error wrapping ErrShape.
 func ByteSize(shape []int, itemsize int) (int64, error) {
 	if itemsize < 0 {
-		return 0, fmt.Errorf("%w: negative itemsize %d", ErrShape, itemsize)
+		return 0, errorf(ErrShape, "negative itemsize %d", itemsize)
 	}
 	n, err := product(shape, int64(itemsize))
 	if err != nil {
@@ -51,11 +51,11 @@ func product(shape []int, start int64) (int64, error) {
 	for _, d := range shape {
 		switch {
 		case d < 0:
-			return 0, fmt.Errorf("%w: negative dimension %d in %v", ErrShape, d, shape)
+			return 0, errorf(ErrShape, "negative dimension %d in %v", d, shape)
 		case d == 0:
 			continue
 		case n > math.MaxInt64/int64(d):
-			return 0, fmt.Errorf("%w: shape %v of %d-byte items exceeds %d bytes", ErrOverflow, shape, start, int64(math.MaxInt64))
+			return 0, errorf(ErrOverflow, "shape %v of %d-byte items exceeds %d bytes", shape, start, int64(math.MaxInt64))
 		}
 		n *= int64(d)
 	}
