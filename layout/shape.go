@@ -12,16 +12,7 @@ import (
 // the int64 range — even when another entry is zero, so that the strides
 // of any shape Count accepts are representable.
 func Count(shape []int) (int64, error) {
-	n, err := product(shape, 1)
-	if err != nil {
-		return 0, err
-	}
-	for _, d := range shape {
-		if d == 0 {
-			return 0, nil
-		}
-	}
-	return n, nil
+	return ByteSize(shape, 1)
 }
 
 // ByteSize returns the bytes an array of the given shape and itemsize
