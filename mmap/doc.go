@@ -46,8 +46,9 @@
 // Every method of a [Map] may be called from several goroutines at once,
 // Close included. What each does when Close (or Resize) comes along:
 //
-//   - [Map.Bytes], [Map.Len], [Map.Offset] and [Map.Mode] never wait; after
-//     Close, Bytes and Len return nil and 0.
+//   - [Map.Offset] and [Map.Mode] never wait; [Map.Bytes] and [Map.Len] wait
+//     only for a Close or Resize in progress, and after Close return nil
+//     and 0.
 //   - [Map.ReadAt], [Map.WriteAt], [Map.Flush], [Map.FlushRange] and
 //     [Map.Advise] run alongside each other; Close and Resize wait for the
 //     calls in progress to finish, and calls that start after Close return
