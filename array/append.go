@@ -1,7 +1,6 @@
 package array
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -218,37 +217,15 @@ func (a *Appender) appendRows(rows int64, fill func(write func([]byte) error) er
 }
 
 // headerBytes returns the header for a first axis of n, exactly as long as
-// the file's: the text NumPy writes for the new shape, padded with spaces to
-// the old length, as NumPy's own spare spaces let it be.
+// the file's, so that it can be rewritten in place.
 func (a *Appender) headerBytes(n int) ([]byte, error) {
 	h := a.hdr
 	h.Shape = append([]int{n}, h.Shape[1:]...)
-	b, err := header.Encode(h)
-	if err != nil {
-		return nil, fmt.Errorf("array: %s: %w", a.path, err)
+	b, err := header.EncodeSize(h, int(a.hdr.DataOffset))
+	if errors.Is(err, header.ErrNoRoom) {
+		return nil, fmt.Errorf("%w: %s: the %d-byte header cannot hold shape %v", ErrHeaderFull, a.path, a.hdr.DataOffset, h.Shape)
 	}
-	prefix := 12
-	if h.Version == header.V1 {
-		prefix = 10
-	}
-	text := bytes.TrimRight(b[prefix:len(b)-1], " ")
-	total := int(a.hdr.DataOffset)
-	if prefix+len(text)+1 > total {
-		return nil, fmt.Errorf("%w: %s: the header is %d bytes, shape %v needs %d", ErrHeaderFull, a.path, total, h.Shape, prefix+len(text)+1)
-	}
-	out := make([]byte, total)
-	copy(out, b[:prefix])
-	copy(out[prefix:], text)
-	for i := prefix + len(text); i < total-1; i++ {
-		out[i] = ' '
-	}
-	out[total-1] = '\n'
-	hlen := total - prefix
-	out[8], out[9] = byte(hlen), byte(hlen>>8)
-	if prefix == 12 {
-		out[10], out[11] = byte(hlen>>16), byte(hlen>>24)
-	}
-	return out, nil
+	return b, err
 }
 
 // Close syncs the file and closes it. Closing twice does nothing.

@@ -1,6 +1,7 @@
 package array
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -151,8 +152,9 @@ func openMember(osf *os.File, path, member string, mode mmap.Mode, o options) (*
 	hdr := *mem.Header
 	f := &File{path: path, member: mem.Name, hdr: hdr, writable: mode != mmap.ReadOnly}
 	switch mem.Method {
-	case 0: // stored: the array's bytes lie in the archive as they are
-		m, err := mmap.MapRegion(osf, mode, hdr.DataOffset, hdr.DataSize())
+	case zip.Store: // the array's bytes lie in the archive as they are
+		f.hdr.DataOffset = mem.DataOffset
+		m, err := mmap.MapRegion(osf, mode, mem.DataOffset, hdr.DataSize())
 		if err != nil {
 			return nil, fmt.Errorf("array: %s: member %q: %w", path, mem.Name, err)
 		}
@@ -166,7 +168,7 @@ func openMember(osf *os.File, path, member string, mode mmap.Mode, o options) (*
 		if end > mem.UncompressedSize {
 			return nil, fmt.Errorf("array: %s: member %q: data needs %d bytes, member has %d", path, mem.Name, end, mem.UncompressedSize)
 		}
-		rc, err := mem.Open(osf)
+		rc, err := mem.Open()
 		if err != nil {
 			return nil, fmt.Errorf("array: %s: member %q: %w", path, mem.Name, err)
 		}

@@ -1,17 +1,22 @@
 // Package header finds where array data starts in a file and what it is:
-// the dtype, shape and order of the array, and the absolute offset of its
-// first byte.
+// the dtype, shape and order of the array, and the offset of its first
+// byte.
 //
 // # Files
 //
 // [Read] (and [NPY] with its own limits) reads the header of a NumPy .npy
 // file, versions 1.0, 2.0 and 3.0. [Encode] and [Write] write headers byte
 // for byte as NumPy 1.24 and later do, so a file written with this package
-// and one written by np.save for the same array start identically.
+// and one written by np.save for the same array start identically;
+// [EncodeSize] writes one of a given length, to rewrite a header in place.
 //
 // [ReadArchive] lists the members of an .npz archive (a zip of .npy files,
 // stored or deflated) with the header of each; a stored member's data can
-// be mapped in place at its [Header.DataOffset].
+// be mapped in place at its [Member.DataOffset], and [Member.Open] reads
+// any member's bytes, checking its CRC-32.
+//
+// [DescribeFile] and [OpenArchive] take a path instead of an open file:
+// they open it, find its size, and put its name in their errors.
 //
 // [NPZWriter] writes .npz archives as np.savez (stored members) and
 // np.savez_compressed (deflated members) do, streaming each array's data so
@@ -27,7 +32,8 @@
 // giving the shape, such as (rows int32, cols int32).
 //
 // [NPY], [Raw] and [Record] are [Describer]s: given an [io.ReaderAt] and
-// the file's size they return a [*Header].
+// the file's size they return a [*Header]. [Raw.Validate] and
+// [Record.Validate] check a description before any file is read.
 //
 // # Formats
 //
@@ -42,10 +48,14 @@
 // # Errors
 //
 // Malformed input gives a [*FormatError] carrying the byte offset where the
-// problem was found; it unwraps to [ErrFormat]. A well-formed header whose
-// dtype cannot be mapped (an object array, a long double) gives an error
-// wrapping the layout package's ErrUnsupported. I/O errors are returned
-// wrapped, with their cause.
+// problem was found, and the file's path when a path was given; it unwraps
+// to [ErrFormat]. A well-formed header whose dtype cannot be mapped (an
+// object array, a long double) gives an error wrapping the layout
+// package's ErrUnsupported. A [Raw] or [Record] that describes no file
+// gives an error wrapping [ErrDescription] that names the field at fault.
+// I/O errors are returned wrapped, with their cause (an [*fs.PathError]
+// for a file opened by path). Every message starts "header: " once,
+// whatever package found the problem underneath.
 //
 // # Security
 //
@@ -65,6 +75,15 @@
 // place; [Member.Open] verifies the CRC-32 of what it reads.
 //
 // What is trusted is what the caller passes: the size given with the
-// [io.ReaderAt] and the descriptions in [Raw] and [Record] (whose misuse
-// panics, as documented on their Describe methods).
+// [io.ReaderAt]. Descriptions in [Raw] and [Record] are checked too, with
+// errors rather than panics, since they may come from input such as a
+// command line.
+//
+// # Concurrency
+//
+// Headers, descriptions and archive listings are values that nothing here
+// modifies once returned, and may be used from any number of goroutines.
+// The readers of an [Archive]'s members are each for one goroutine; an
+// [Archive] may be closed once no member is being read. An [NPZWriter]
+// is for one goroutine at a time.
 package header

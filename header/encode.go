@@ -1,11 +1,14 @@
 package header
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
-	"unicode/utf8"
+	"strings"
+
+	"github.com/ndmap/ndmap/layout"
 )
 
 // Spare spaces NumPy 1.24 and later leave after the dict so that the
@@ -25,35 +28,97 @@ const align = 64
 // its length fits in 16 bits, else 2.0 when it is latin1, else 3.0. A
 // version given explicitly is used or refused with an error wrapping
 // [ErrVersion]: 1.0 and 2.0 cannot hold names outside latin1, 1.0 cannot
-// hold a header longer than 65535 bytes.
+// hold a header longer than 65535 bytes. A dtype that has no descr gives
+// the layout package's error.
 func Encode(h Header) ([]byte, error) {
+	return encode(h, true, numpyLength)
+}
+
+// numpyLength is the length NumPy gives a header whose unpadded length is
+// least: the next multiple of 64, a whole 64 more when least is one already,
+// as NumPy's padding of 64 - least%64 spaces comes out.
+func numpyLength(least int) int { return least + align - least%align }
+
+// EncodeSize returns the .npy header for h, as [Encode] does, but exactly
+// size bytes long, the padding spaces before the final newline making up
+// the difference: the header of a file whose data offset is size, which
+// can be rewritten in place when the shape changes. The spare spaces Encode
+// leaves for a growing axis are not kept: here they are padding like any
+// other. A zero h.Version chooses as Encode does, for a header of size
+// bytes; a file's header keeps its version when h.Version is the file's.
+//
+// EncodeSize returns an error wrapping [ErrNoRoom] if the header needs more
+// than size bytes, and the errors of Encode.
+func EncodeSize(h Header, size int) ([]byte, error) {
+	return encode(h, false, func(int) int { return size })
+}
+
+// encodeAligned returns the header Encode gives for h, padded further so
+// that, written at offset off in a file, it ends at a multiple of to.
+func encodeAligned(h Header, off int64, to int) ([]byte, error) {
+	return encode(h, true, func(least int) int {
+		n := numpyLength(least)
+		return n + int((int64(to)-(off+int64(n))%int64(to))%int64(to))
+	})
+}
+
+// lenSize returns the bytes the header length takes in version v.
+func lenSize(v Version) int {
+	if v == V1 {
+		return 2
+	}
+	return 4
+}
+
+// encode returns the header for h whose length total gives, from the least
+// length (magic to newline, no padding) the header can have in the version
+// being tried. grow leaves NumPy's spare spaces after the dict.
+func encode(h Header, grow bool, total func(least int) int) ([]byte, error) {
 	descr, err := h.DType.Descr()
 	if err != nil {
-		return nil, fmt.Errorf("header: cannot encode the dtype: %w", err)
+		return nil, err
 	}
 	for _, d := range h.Shape {
 		if d < 0 {
-			return nil, fmt.Errorf("header: cannot encode negative dimension %d in shape %s", d, shapeString(h.Shape))
+			return nil, fmt.Errorf("header: cannot encode negative dimension %d in shape %s", d, layout.FormatShape(h.Shape))
 		}
 	}
 	order := "False"
 	if h.FortranOrder {
 		order = "True"
 	}
-	text := "{'descr': " + descr + ", 'fortran_order': " + order + ", 'shape': " + shapeString(h.Shape) + ", }"
-	if len(h.Shape) > 0 {
-		grow := h.Shape[0]
+	text := "{'descr': " + descr + ", 'fortran_order': " + order + ", 'shape': " + layout.FormatShape(h.Shape) + ", }"
+	if grow && len(h.Shape) > 0 {
+		n := h.Shape[0]
 		if h.FortranOrder {
-			grow = h.Shape[len(h.Shape)-1]
+			n = h.Shape[len(h.Shape)-1]
 		}
-		text += spaces(growthDigits - len(strconv.Itoa(grow)))
+		text += strings.Repeat(" ", max(0, growthDigits-len(strconv.Itoa(n))))
 	}
 
 	latin1 := isLatin1(text)
+	body := []byte(text)
+	if latin1 {
+		body = body[:0]
+		for _, r := range text {
+			body = append(body, byte(r))
+		}
+	}
+	sizes := func(v Version) (least, n int) {
+		least = 8 + lenSize(v) + len(body) + 1
+		return least, total(least)
+	}
+	fits := func(v Version, n int) bool {
+		limit := int64(math.MaxUint32)
+		if v == V1 {
+			limit = math.MaxUint16
+		}
+		return int64(n)-8-int64(lenSize(v)) <= limit
+	}
 	v := h.Version
 	if v.IsZero() {
-		switch {
-		case latin1 && fits(utf8.RuneCountInString(text), 2):
+		switch _, n := sizes(V1); {
+		case latin1 && fits(V1, n):
 			v = V1
 		case latin1:
 			v = V2
@@ -70,48 +135,35 @@ func Encode(h Header) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("%w: no .npy version %s (want 1.0, 2.0 or 3.0)", ErrVersion, v)
 	}
-	lenSize := 4
-	if v == V1 {
-		lenSize = 2
+	least, n := sizes(v)
+	if n < least {
+		return nil, fmt.Errorf("%w: the header for shape %s needs %d bytes, not %d", ErrNoRoom, layout.FormatShape(h.Shape), least, n)
 	}
-	var body []byte
-	if latin1 {
-		body = make([]byte, 0, len(text))
-		for _, r := range text {
-			body = append(body, byte(r))
-		}
-	} else {
-		body = []byte(text)
+	if !fits(v, n) {
+		return nil, fmt.Errorf("%w: header of %d bytes is too long for version %s", ErrVersion, n, v)
 	}
-	if !fits(len(body), lenSize) {
-		return nil, fmt.Errorf("%w: header of %d bytes is too long for version %s", ErrVersion, len(body), v)
-	}
-	hlen := len(body) + 1 // the final newline
-	pad := align - (8+lenSize+hlen)%align
-	total := hlen + pad
-
-	out := make([]byte, 0, 8+lenSize+total)
-	out = append(out, magic...)
-	out = append(out, v.Major, v.Minor)
-	out = append(out, byte(total), byte(total>>8))
-	if lenSize == 4 {
-		out = append(out, byte(total>>16), byte(total>>24))
-	}
-	out = append(out, body...)
-	out = append(out, spaces(pad)...)
-	return append(out, '\n'), nil
+	return appendPreamble(make([]byte, 0, n), v, body, n), nil
 }
 
-// fits reports whether a header of n text bytes, once padded, has a length
-// that fits in lenSize bytes.
-func fits(n, lenSize int) bool {
-	limit := int64(math.MaxUint16)
-	if lenSize == 4 {
-		limit = math.MaxUint32
+// appendPreamble appends to dst the .npy header of version v around text,
+// the header dict in the version's encoding: the magic string, the
+// version, the length of what follows in little-endian order, the text,
+// spaces, and a newline, total bytes in all. The caller has checked that
+// total leaves room for the text and that the length fits the version.
+func appendPreamble(dst []byte, v Version, text []byte, total int) []byte {
+	hlen := total - 8 - lenSize(v)
+	dst = append(dst, magic...)
+	dst = append(dst, v.Major, v.Minor)
+	if v == V1 {
+		dst = binary.LittleEndian.AppendUint16(dst, uint16(hlen))
+	} else {
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(hlen))
 	}
-	hlen := int64(n) + 1
-	total := hlen + align - (8+int64(lenSize)+hlen)%align
-	return total <= limit
+	dst = append(dst, text...)
+	for range hlen - len(text) - 1 {
+		dst = append(dst, ' ')
+	}
+	return append(dst, '\n')
 }
 
 // Write writes the header Encode returns for h to w, and returns the number
@@ -132,15 +184,4 @@ func isLatin1(s string) bool {
 		}
 	}
 	return true
-}
-
-func spaces(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = ' '
-	}
-	return string(b)
 }

@@ -47,7 +47,7 @@ func ExampleReadArchive() {
 	}
 	for _, m := range a.Members {
 		d, _ := m.Header.DType.Descr()
-		fmt.Printf("%-9s %s %v data at %d\n", m.Name, d, m.Header.Shape, m.Header.DataOffset)
+		fmt.Printf("%-9s %s %v data at %d\n", m.Name, d, m.Header.Shape, m.DataOffset)
 	}
 	x, _ := a.Lookup("x")
 	fmt.Println("x is", x.Name)
@@ -84,7 +84,7 @@ func ExampleNPZWriter() {
 		log.Fatal(err)
 	}
 	for _, m := range a.Members {
-		fmt.Println(m.Name, m.Header.DType, m.Header.Shape, "aligned:", m.Header.DataOffset%64 == 0)
+		fmt.Println(m.Name, m.Header.DType, m.Header.Shape, "aligned:", m.DataOffset%64 == 0)
 	}
 	// Output:
 	// x.npy uint8 [2 3] aligned: true

@@ -1,6 +1,7 @@
 package header
 
 import (
+	"archive/zip"
 	"bytes"
 	"io/fs"
 	"os"
@@ -88,8 +89,11 @@ func FuzzReadArchive(f *testing.F) {
 			if m.Header == nil {
 				continue
 			}
-			if m.Method == 0 && m.Header.DataOffset+m.Header.DataSize() > m.Offset+m.CompressedSize {
+			if m.Header.DataOffset+m.Header.DataSize() > m.UncompressedSize {
 				t.Fatalf("member %q data runs past the member", m.Name)
+			}
+			if m.Method == zip.Store && m.DataOffset != m.Offset+m.Header.DataOffset {
+				t.Fatalf("member %q data at %d, want %d", m.Name, m.DataOffset, m.Offset+m.Header.DataOffset)
 			}
 			if m.Header.DType.Kind == layout.Invalid {
 				t.Fatalf("member %q has an invalid dtype", m.Name)

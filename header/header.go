@@ -3,6 +3,8 @@ package header
 import (
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 
 	"github.com/ndmap/ndmap/layout"
 )
@@ -32,7 +34,7 @@ type Header struct {
 	DType        layout.DType // the type of one item
 	Shape        []int        // nil or empty for a 0-d array of one item
 	FortranOrder bool         // items are stored column-major
-	DataOffset   int64        // absolute offset of the first data byte in the file
+	DataOffset   int64        // offset of the first data byte: in the file, or for an .npz member in the uncompressed member
 }
 
 // Count returns the number of items the shape holds: the product of Shape,
@@ -77,17 +79,38 @@ func readFull(r io.ReaderAt, p []byte, off int64) error {
 	return err
 }
 
-// shapeString formats a shape as Python does a tuple: (), (3,), (2, 3).
-func shapeString(shape []int) string {
-	b := []byte{'('}
-	for i, d := range shape {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		b = fmt.Appendf(b, "%d", d)
+// DescribeFile opens the file at path, finds its array with d and closes
+// it, as [NPY.Describe] and the other Describers do given the open file
+// and its size. Errors name the file: a [*FormatError] has Path set, and
+// errors opening it wrap the [*fs.PathError], as do those for a path that
+// names a directory.
+func DescribeFile(path string, d Describer) (*Header, error) {
+	f, size, err := openFile(path)
+	if err != nil {
+		return nil, err
 	}
-	if len(shape) == 1 {
-		b = append(b, ',')
+	defer f.Close()
+	h, err := d.Describe(f, size)
+	if err != nil {
+		return nil, inFile(path, err)
 	}
-	return string(append(b, ')'))
+	return h, nil
+}
+
+// openFile opens the file at path for reading and returns its size.
+func openFile(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("header: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("header: %w", err)
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, 0, fmt.Errorf("header: %w", &fs.PathError{Op: "open", Path: path, Err: errIsDir})
+	}
+	return f, st.Size(), nil
 }

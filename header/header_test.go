@@ -141,6 +141,13 @@ func TestReadFixtures(t *testing.T) {
 				if h == nil {
 					t.Fatalf("%s: Header is nil", e.Member)
 				}
+				// The manifest gives where the data lies in the archive
+				// for stored members, in the inflated member otherwise.
+				if mem.Method == zip.Store {
+					c := *h
+					c.DataOffset = mem.DataOffset
+					h = &c
+				}
 			}
 			n++
 			got := struct {
@@ -203,7 +210,7 @@ func TestMemberOpen(t *testing.T) {
 			t.Fatalf("ReadArchive(%s): %v", file, err)
 		}
 		for _, mem := range a.Members {
-			rc, err := mem.Open(bytes.NewReader(b))
+			rc, err := mem.Open()
 			if err != nil {
 				t.Fatalf("%s: Open(%s): %v", file, mem.Name, err)
 			}
@@ -225,17 +232,22 @@ func TestMemberOpen(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: Read(%s): %v", file, mem.Name, err)
 			}
-			if mem.Method == 0 {
-				rel := mem.Header.DataOffset - mem.Offset
-				if h.DataOffset != rel {
-					t.Errorf("%s: %s data at %d in the member, listing says %d", file, mem.Name, h.DataOffset, rel)
+			if h.DataOffset != mem.Header.DataOffset {
+				t.Errorf("%s: %s data at %d in the member, listing says %d", file, mem.Name, h.DataOffset, mem.Header.DataOffset)
+			}
+			switch mem.Method {
+			case zip.Store:
+				if mem.DataOffset != mem.Offset+h.DataOffset {
+					t.Errorf("%s: %s data at %d in the archive, want %d", file, mem.Name, mem.DataOffset, mem.Offset+h.DataOffset)
 				}
 				n := h.DataSize()
-				if !bytes.Equal(b[mem.Header.DataOffset:mem.Header.DataOffset+n], data[h.DataOffset:h.DataOffset+n]) {
+				if !bytes.Equal(b[mem.DataOffset:mem.DataOffset+n], data[h.DataOffset:h.DataOffset+n]) {
 					t.Errorf("%s: %s: bytes at DataOffset are not the array data", file, mem.Name)
 				}
-			} else if h.DataOffset != mem.Header.DataOffset {
-				t.Errorf("%s: %s data at %d in the member, listing says %d", file, mem.Name, h.DataOffset, mem.Header.DataOffset)
+			case zip.Deflate:
+				if mem.DataOffset != 0 {
+					t.Errorf("%s: deflated %s has DataOffset %d, want 0", file, mem.Name, mem.DataOffset)
+				}
 			}
 		}
 	}
@@ -250,14 +262,19 @@ func TestMemberChecksum(t *testing.T) {
 	}
 	mem, _ := a.Lookup("x")
 	bad := bytes.Clone(b)
-	bad[mem.Header.DataOffset] ^= 0xff
-	rc, err := mem.Open(bytes.NewReader(bad))
+	bad[mem.DataOffset] ^= 0xff
+	a, err = ReadArchive(bytes.NewReader(bad), int64(len(bad)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, _ = a.Lookup("x")
+	rc, err := mem.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = io.ReadAll(rc)
-	if !errors.Is(err, ErrFormat) {
-		t.Errorf("reading a corrupted member: err = %v, want ErrFormat", err)
+	if !errors.Is(err, ErrFormat) || !errors.Is(err, zip.ErrChecksum) || !strings.Contains(err.Error(), `member "x.npy"`) {
+		t.Errorf("reading a corrupted member: err = %v, want ErrFormat and zip.ErrChecksum naming x.npy", err)
 	}
 }
 
@@ -373,7 +390,7 @@ func TestEncodeFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			mem, _ := a.Lookup(e.Member)
-			rc, err := mem.Open(bytes.NewReader(b))
+			rc, err := mem.Open()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -613,7 +630,8 @@ func TestRawErrors(t *testing.T) {
 		{"empty file", Raw{DType: layout.Float64}, nil, []int{0}, ""},
 		{"-1 inner", Raw{Offset: 4, DType: layout.Int16, Shape: []int{2, -1}}, make([]byte, 16), []int{2, 3}, ""},
 		{"partial item", Raw{DType: layout.Float64}, make([]byte, 20), nil, "not a whole number of 8-byte items"},
-		{"partial row", Raw{DType: layout.Int16, Shape: []int{-1, 3}}, make([]byte, 8), nil, "not a whole number of 6-byte items"},
+		{"partial row", Raw{DType: layout.Int16, Shape: []int{-1, 3}}, make([]byte, 8), nil, "not a whole number of 6-byte rows"},
+		{"partial step", Raw{DType: layout.Int16, Shape: []int{2, -1}}, make([]byte, 6), nil, "not a whole number of 4-byte steps along axis 1"},
 		{"too short", Raw{DType: layout.Float64, Shape: []int{2, 2}}, make([]byte, 24), nil, "data is 24 bytes, but shape (2, 2) of 8-byte items needs 32"},
 		{"offset past end", Raw{Offset: 9, DType: layout.Uint8}, make([]byte, 8), nil, "past the end"},
 		{"record", Record{Header: rec, Shape: []string{"rows", "cols"}, DType: layout.Uint8}, append(f64(le(2, 3), 0), make([]byte, 6)...), []int{2, 3}, ""},
@@ -644,31 +662,53 @@ func TestRawErrors(t *testing.T) {
 	}
 }
 
-func TestRawPanics(t *testing.T) {
-	rec, err := layout.ParseDescr("[('rows', '<i4'), ('name', '|S4')]")
+// Descriptions that describe no file are refused by Validate and Describe
+// with an error naming the field, not a panic.
+func TestRawValidate(t *testing.T) {
+	rec, err := layout.ParseDescr("[('rows', '<i4'), ('name', '|S4'), ('pair', '<i4', (2,))]")
 	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name string
-		d    Describer
+		d    interface {
+			Describer
+			Validate() error
+		}
+		msg string
 	}{
-		{"negative offset", Raw{Offset: -1, DType: layout.Uint8}},
-		{"two -1", Raw{DType: layout.Uint8, Shape: []int{-1, -1}}},
-		{"below -1", Raw{DType: layout.Uint8, Shape: []int{-2}}},
-		{"not a struct", Record{Header: layout.Int32, Shape: []string{"rows"}, DType: layout.Uint8}},
-		{"no such field", Record{Header: rec, Shape: []string{"cols"}, DType: layout.Uint8}},
-		{"not a number", Record{Header: rec, Shape: []string{"name"}, DType: layout.Uint8}},
+		{"negative offset", Raw{Offset: -1, DType: layout.Uint8}, "header: Raw.Offset -1 is negative"},
+		{"two -1", Raw{DType: layout.Uint8, Shape: []int{-1, -1, 3}}, "header: Raw.Shape [-1 -1 3] has more than one -1"},
+		{"below -1", Raw{DType: layout.Uint8, Shape: []int{-2}}, "header: Raw.Shape [-2] has a negative dimension"},
+		{"zero dtype", Raw{Shape: []int{2}}, "header: Raw.DType is the zero DType"},
+		{"-1 of nothing", Raw{DType: layout.DType{Kind: layout.Void, Order: layout.NotApplicable}, Shape: []int{-1}}, "Raw.DType V0 has no bytes"},
+		{"nil shape of nothing", Raw{DType: layout.DType{Kind: layout.Bytes, Order: layout.NotApplicable}}, "Raw.DType S0 has no bytes"},
+		{"not a struct", Record{Header: layout.Int32, Shape: []string{"rows"}, DType: layout.Uint8}, "header: Record.Header int32 is not a record"},
+		{"no such field", Record{Header: rec, Shape: []string{"cols"}, DType: layout.Uint8}, `Record.Shape names "cols", which is not a field`},
+		{"not a number", Record{Header: rec, Shape: []string{"name"}, DType: layout.Uint8}, `field "name" of Record.Header, which is S4`},
+		{"sub-array", Record{Header: rec, Shape: []string{"pair"}, DType: layout.Uint8}, `field "pair" of Record.Header, which is not one number`},
+		{"negative data offset", Record{Header: rec, DataOffset: -4, DType: layout.Uint8}, "header: Record.DataOffset -4 is negative"},
+		{"zero record dtype", Record{Header: rec, Shape: []string{"rows"}}, "header: Record.DType is the zero DType"},
 	}
 	for _, tt := range tests {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s: Describe did not panic", tt.name)
-				}
-			}()
-			tt.d.Describe(bytes.NewReader(make([]byte, 64)), 64)
-		}()
+		err := tt.d.Validate()
+		if !errors.Is(err, ErrDescription) || !strings.Contains(err.Error(), tt.msg) || strings.Count(err.Error(), "header: ") != 1 {
+			t.Errorf("%s: Validate() = %v, want ErrDescription with %q", tt.name, err, tt.msg)
+		}
+		h, err2 := tt.d.Describe(bytes.NewReader(make([]byte, 64)), 64)
+		if h != nil || err2 == nil || err2.Error() != err.Error() {
+			t.Errorf("%s: Describe = %v, %v, want Validate's error", tt.name, h, err2)
+		}
+	}
+	for _, d := range []interface{ Validate() error }{
+		Raw{DType: layout.Uint8},
+		Raw{DType: layout.Float64, Shape: []int{2, -1}},
+		Raw{DType: layout.DType{Kind: layout.Void, Order: layout.NotApplicable}, Shape: []int{3}},
+		Record{Header: rec, Shape: []string{"rows"}, DType: layout.Uint8},
+	} {
+		if err := d.Validate(); err != nil {
+			t.Errorf("%+v: Validate() = %v, want nil", d, err)
+		}
 	}
 }
 
@@ -706,7 +746,7 @@ func TestArchiveZip64(t *testing.T) {
 	if !ok || m.Header == nil {
 		t.Fatalf("Lookup(channels) = %v, %v", m, ok)
 	}
-	if got := b[m.Header.DataOffset : m.Header.DataOffset+m.Header.DataSize()]; !bytes.Equal(got, npy[128:]) {
+	if got := b[m.DataOffset : m.DataOffset+m.Header.DataSize()]; !bytes.Equal(got, npy[128:]) {
 		t.Error("the bytes at DataOffset are not the array data")
 	}
 }

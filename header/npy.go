@@ -52,7 +52,7 @@ func (p NPY) Describe(r io.ReaderAt, size int64) (*Header, error) {
 		n = 0
 	}
 	if err := readFull(r, pre[:n], 0); err != nil {
-		return nil, fmt.Errorf("header: reading the magic string: %w", err)
+		return nil, readErr("reading the magic string", err)
 	}
 	for i := 0; i < min(n, len(magic)); i++ {
 		if pre[i] != magic[i] {
@@ -90,20 +90,20 @@ func (p NPY) Describe(r io.ReaderAt, size int64) (*Header, error) {
 		limit *= 4
 	}
 	if hlen > limit {
-		return nil, formatErr(8, "header is %d bytes, more than the limit of %d characters; raise NPY.MaxHeaderLen to read it", hlen, maxLen)
+		return nil, &FormatError{Offset: 8, Msg: fmt.Sprintf("header is %d bytes, more than the limit of %d characters; raise NPY.MaxHeaderLen to read it", hlen, maxLen), Err: ErrTooLong}
 	}
 	if hlen > size-int64(start) {
 		return nil, formatErr(int64(start), "truncated header: %d bytes promised, %d in the file", hlen, size-int64(start))
 	}
 	buf := make([]byte, hlen)
 	if err := readFull(r, buf, int64(start)); err != nil {
-		return nil, fmt.Errorf("header: reading the header: %w", err)
+		return nil, readErr("reading the header", err)
 	}
 
 	var text string
 	latin1 := v != V3
 	if latin1 {
-		text = latin1ToString(buf)
+		text = pylit.Latin1(buf)
 	} else {
 		if !utf8.Valid(buf) {
 			i := 0
@@ -118,7 +118,7 @@ func (p NPY) Describe(r io.ReaderAt, size int64) (*Header, error) {
 		}
 		text = string(buf)
 		if c := utf8.RuneCountInString(text); c > maxLen {
-			return nil, formatErr(8, "header is %d characters, more than the limit of %d; raise NPY.MaxHeaderLen to read it", c, maxLen)
+			return nil, &FormatError{Offset: 8, Msg: fmt.Sprintf("header is %d characters, more than the limit of %d; raise NPY.MaxHeaderLen to read it", c, maxLen), Err: ErrTooLong}
 		}
 	}
 
@@ -131,32 +131,12 @@ func (p NPY) Describe(r io.ReaderAt, size int64) (*Header, error) {
 	h.DataOffset = int64(start) + hlen
 	need, err := layout.ByteSize(h.Shape, h.DType.Size)
 	if err != nil {
-		return nil, formatErr(t.off(t.shapePos), "shape %s of %d-byte items is more bytes than a file can hold", shapeString(h.Shape), h.DType.Size)
+		return nil, formatErr(t.off(t.shapePos), "shape %s of %d-byte items is more bytes than a file can hold", layout.FormatShape(h.Shape), h.DType.Size)
 	}
 	if have := size - h.DataOffset; have < need {
-		return nil, formatErr(h.DataOffset, "data is %d bytes, but shape %s of %d-byte items needs %d", have, shapeString(h.Shape), h.DType.Size, need)
+		return nil, formatErr(h.DataOffset, "data is %d bytes, but shape %s of %d-byte items needs %d", have, layout.FormatShape(h.Shape), h.DType.Size, need)
 	}
 	return h, nil
-}
-
-// latin1ToString decodes latin1 bytes: each byte is the code point of the
-// same value.
-func latin1ToString(b []byte) string {
-	ascii := true
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return string(b)
-	}
-	r := make([]rune, len(b))
-	for i, c := range b {
-		r[i] = rune(c)
-	}
-	return string(r)
 }
 
 // headerText is the decoded header dict and how to map positions in it back
@@ -182,11 +162,12 @@ var headerKeys = []string{"descr", "fortran_order", "shape"}
 func (t *headerText) parse() (*Header, error) {
 	d, err := pylit.Parse(t.text)
 	if err != nil {
+		fe := &FormatError{Offset: t.start, Msg: "header is not a Python literal", Err: err}
 		var se *pylit.SyntaxError
 		if errors.As(err, &se) {
-			return nil, &FormatError{Offset: t.off(se.Pos), Msg: "header is not a Python literal: " + se.Msg}
+			fe.Offset, fe.Msg = t.off(se.Pos), fe.Msg+": "+se.Msg
 		}
-		return nil, &FormatError{Offset: t.start, Msg: "header is not a Python literal", Err: err}
+		return nil, fe
 	}
 	if d.Kind != pylit.Dict {
 		return nil, formatErr(t.off(d.Pos), "header is a %s, not a dict", d.Kind)
@@ -210,15 +191,15 @@ func (t *headerText) parse() (*Header, error) {
 	dv := vals["descr"]
 	h.DType, err = layout.ParseDescr(dv.Text)
 	if err != nil {
-		pos := dv.Pos
+		pos, msg := dv.Pos, "bad descr"
 		var de *layout.DescrError
 		if errors.As(err, &de) {
-			pos += de.Pos
+			pos, msg = pos+de.Pos, msg+": "+de.Msg
 		}
 		if errors.Is(err, layout.ErrUnsupported) {
-			return nil, fmt.Errorf("header: dtype %s at byte %d cannot be mapped: %w", dv.Text, t.off(pos), err)
+			return nil, &causeError{what: "cannot map dtype " + dv.Text, off: t.off(pos), err: err}
 		}
-		return nil, &FormatError{Offset: t.off(pos), Msg: "bad descr", Err: err}
+		return nil, &FormatError{Offset: t.off(pos), Msg: msg, Err: err}
 	}
 
 	fv := vals["fortran_order"]
@@ -247,7 +228,7 @@ func (t *headerText) parse() (*Header, error) {
 		h.Shape[i] = int(n)
 	}
 	if _, err := layout.Count(h.Shape); err != nil {
-		return nil, formatErr(t.off(sv.Pos), "shape %s has more items than int64 can count", shapeString(h.Shape))
+		return nil, formatErr(t.off(sv.Pos), "shape %s has more items than int64 can count", layout.FormatShape(h.Shape))
 	}
 	return h, nil
 }

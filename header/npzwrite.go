@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
+
+	"github.com/ndmap/ndmap/layout"
 )
 
 // ErrMemberSize is wrapped by the errors of an [NPZWriter] whose member was
@@ -105,11 +106,14 @@ func (z *NPZWriter) Create(key string, h Header) (io.Writer, error) {
 	}
 	size := h.DataSize()
 	if size < 0 {
-		return nil, fmt.Errorf("header: member %q: shape %s of %d-byte items overflows", name, shapeString(h.Shape), h.DType.Size)
+		return nil, fmt.Errorf("header: member %q: shape %s of %d-byte items overflows", name, layout.FormatShape(h.Shape), h.DType.Size)
 	}
+	// Encode before the member starts, so that a header it refuses
+	// leaves the archive as it was. Its errors name what is wrong with h,
+	// which the caller gave with the key.
 	b, err := Encode(h)
 	if err != nil {
-		return nil, fmt.Errorf("header: member %q: %w", name, err)
+		return nil, err
 	}
 	fh := &zip.FileHeader{
 		Name:   name,
@@ -123,7 +127,7 @@ func (z *NPZWriter) Create(key string, h Header) (io.Writer, error) {
 	}
 	w, err := z.zw.CreateHeader(fh)
 	if err != nil {
-		z.err = fmt.Errorf("header: member %q: %w", name, err)
+		z.err = writeErr(name, err)
 		return nil, z.err
 	}
 	z.names[name] = true
@@ -131,16 +135,17 @@ func (z *NPZWriter) Create(key string, h Header) (io.Writer, error) {
 		// The local header has just been written: once the zip writer's
 		// buffer is flushed, the count is where the member's bytes start.
 		if err := z.zw.Flush(); err != nil {
-			z.err = fmt.Errorf("header: member %q: %w", name, err)
+			z.err = writeErr(name, err)
 			return nil, z.err
 		}
-		if b, err = alignHeader(h, b, z.cw.n, z.opts.Align); err != nil {
-			z.err = fmt.Errorf("header: member %q: %w", name, err)
+		if b, err = encodeAligned(h, z.cw.n, z.opts.Align); err != nil {
+			// Encode took h, so only the padded length can be refused.
+			z.err = fmt.Errorf("%w: member %q: version %s cannot hold the header padded to a multiple of %d bytes", ErrVersion, name, h.Version, z.opts.Align)
 			return nil, z.err
 		}
 	}
 	if _, err := w.Write(b); err != nil {
-		z.err = fmt.Errorf("header: member %q: %w", name, err)
+		z.err = writeErr(name, err)
 		return nil, z.err
 	}
 	z.cur = &npzMember{w: w, z: z, name: name, want: size}
@@ -161,7 +166,7 @@ func (z *NPZWriter) Close() error {
 	}
 	z.closed = true
 	if err := z.zw.Close(); err != nil {
-		z.err = fmt.Errorf("header: finishing the .npz archive: %w", err)
+		z.err = &causeError{what: "finishing the .npz archive", off: -1, err: err}
 	}
 	return z.err
 }
@@ -185,40 +190,9 @@ func (z *NPZWriter) finish() error {
 	return nil
 }
 
-// alignHeader pads the encoded header b of h with spaces before its final
-// newline so that, written at offset off, it ends at a multiple of align.
-// A version 1.0 header that the padding would make too long becomes 2.0
-// when h left the version to Encode.
-func alignHeader(h Header, b []byte, off int64, align int) ([]byte, error) {
-	lenSize := 4
-	if b[6] == 1 {
-		lenSize = 2
-	}
-	pad := int((int64(align) - (off+int64(len(b)))%int64(align)) % int64(align))
-	if pad == 0 {
-		return b, nil
-	}
-	hlen := len(b) - 8 - lenSize + pad
-	if lenSize == 2 && hlen > math.MaxUint16 {
-		if !h.Version.IsZero() {
-			return nil, fmt.Errorf("%w: version 1.0 header cannot take %d bytes of alignment padding", ErrVersion, pad)
-		}
-		h.Version = V2
-		b2, err := Encode(h)
-		if err != nil {
-			return nil, err
-		}
-		return alignHeader(h, b2, off, align)
-	}
-	out := make([]byte, 0, len(b)+pad)
-	out = append(out, b[:len(b)-1]...)
-	out = append(out, spaces(pad)...)
-	out = append(out, '\n')
-	out[8], out[9] = byte(hlen), byte(hlen>>8)
-	if lenSize == 4 {
-		out[10], out[11] = byte(hlen>>16), byte(hlen>>24)
-	}
-	return out, nil
+// writeErr reports a failure to write the member name.
+func writeErr(name string, err error) error {
+	return &causeError{what: fmt.Sprintf("member %q: writing", name), off: -1, err: err}
 }
 
 // npzMember is the writer of one member's data bytes.
@@ -246,7 +220,7 @@ func (m *npzMember) Write(p []byte) (int, error) {
 	n, err := m.w.Write(p)
 	m.n += int64(n)
 	if err != nil {
-		m.z.err = fmt.Errorf("header: member %q: %w", m.name, err)
+		m.z.err = writeErr(m.name, err)
 		return n, m.z.err
 	}
 	return n, nil

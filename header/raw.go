@@ -22,16 +22,43 @@ type Raw struct {
 	Shape []int
 }
 
+// Validate reports whether r describes array data at all, whatever the
+// file: it returns an error wrapping [ErrDescription] that names the field
+// at fault if Offset is negative, DType is the zero DType, Shape holds a
+// dimension below -1 or more than one -1, or a dimension is -1 and items
+// of DType take no bytes, so that no file size could decide it.
+func (r Raw) Validate() error {
+	if r.Offset < 0 {
+		return descriptionErr("Raw.Offset %d is negative", r.Offset)
+	}
+	if r.DType.Kind == layout.Invalid {
+		return descriptionErr("Raw.DType is the zero DType")
+	}
+	free := -1
+	for i, d := range r.Shape {
+		switch {
+		case d == -1 && free >= 0:
+			return descriptionErr("Raw.Shape %v has more than one -1", r.Shape)
+		case d == -1:
+			free = i
+		case d < -1:
+			return descriptionErr("Raw.Shape %v has a negative dimension", r.Shape)
+		}
+	}
+	if (free >= 0 || r.Shape == nil) && r.DType.Size == 0 {
+		return descriptionErr("Raw.Shape %v leaves a dimension to the file's size, but Raw.DType %s has no bytes", r.Shape, r.DType)
+	}
+	return nil
+}
+
 // Describe checks that a file of the given size holds the data r describes
 // and returns its header, with a zero Version. Bytes after the data are
 // allowed. A file too short for the shape, or whose size is not a whole
-// number of items when a dimension is -1, gives a [*FormatError].
-//
-// Describe panics if Offset is negative, if Shape holds a dimension below
-// -1 or more than one -1, or if a dimension is -1 and DType's size is 0.
+// number of rows when a dimension is -1, gives a [*FormatError]; a
+// description that [Raw.Validate] refuses gives its error.
 func (r Raw) Describe(_ io.ReaderAt, size int64) (*Header, error) {
-	if r.Offset < 0 {
-		panic(fmt.Sprintf("header: Raw.Offset %d is negative", r.Offset))
+	if err := r.Validate(); err != nil {
+		return nil, err
 	}
 	shape := r.Shape
 	if shape == nil {
@@ -40,13 +67,8 @@ func (r Raw) Describe(_ io.ReaderAt, size int64) (*Header, error) {
 	shape = append([]int{}, shape...)
 	free := -1
 	for i, d := range shape {
-		switch {
-		case d == -1 && free >= 0:
-			panic(fmt.Sprintf("header: Raw.Shape %v has more than one -1", r.Shape))
-		case d == -1:
+		if d == -1 {
 			free = i
-		case d < -1:
-			panic(fmt.Sprintf("header: Raw.Shape %v has a negative dimension", r.Shape))
 		}
 	}
 	if r.Offset > size {
@@ -57,26 +79,33 @@ func (r Raw) Describe(_ io.ReaderAt, size int64) (*Header, error) {
 		rest := append(append([]int{}, shape[:free]...), shape[free+1:]...)
 		block, err := layout.ByteSize(rest, r.DType.Size)
 		if err != nil {
-			return nil, fmt.Errorf("header: shape %s: %w", shapeString(r.Shape), err)
+			return nil, formatErr(r.Offset, "shape %s is more bytes than a file can hold", layout.FormatShape(r.Shape))
+		}
+		unit := "items"
+		switch {
+		case free == 0 && len(shape) > 1:
+			unit = "rows"
+		case free > 0:
+			unit = fmt.Sprintf("steps along axis %d", free)
 		}
 		if block == 0 {
-			panic(fmt.Sprintf("header: Raw.Shape %v has -1 with zero-sized items", r.Shape))
+			return nil, formatErr(r.Offset, "shape %s leaves a dimension to the file's size, but its %s take no bytes", layout.FormatShape(r.Shape), unit)
 		}
 		if have%block != 0 {
-			return nil, formatErr(r.Offset, "%d bytes of data are not a whole number of %d-byte items", have, block)
+			return nil, formatErr(r.Offset, "%d bytes of data are not a whole number of %d-byte %s", have, block, unit)
 		}
 		n := have / block
 		if n > math.MaxInt {
-			return nil, formatErr(r.Offset, "%d items are too many for this platform", n)
+			return nil, formatErr(r.Offset, "%d %s are too many for this platform", n, unit)
 		}
 		shape[free] = int(n)
 	}
 	need, err := layout.ByteSize(shape, r.DType.Size)
 	if err != nil {
-		return nil, fmt.Errorf("header: shape %s: %w", shapeString(shape), err)
+		return nil, formatErr(r.Offset, "shape %s of %d-byte items is more bytes than a file can hold", layout.FormatShape(shape), r.DType.Size)
 	}
 	if have < need {
-		return nil, formatErr(r.Offset, "data is %d bytes, but shape %s of %d-byte items needs %d", have, shapeString(shape), r.DType.Size, need)
+		return nil, formatErr(r.Offset, "data is %d bytes, but shape %s of %d-byte items needs %d", have, layout.FormatShape(shape), r.DType.Size, need)
 	}
 	return &Header{DType: r.DType, Shape: shape, FortranOrder: r.FortranOrder, DataOffset: r.Offset}, nil
 }
@@ -93,35 +122,54 @@ type Record struct {
 	FortranOrder bool
 }
 
+// Validate reports whether rec describes array data at all, whatever the
+// file: it returns an error wrapping [ErrDescription] that names the field
+// at fault if Header is not a record, a name in Shape is not a field of it
+// holding one integer or float of at most 8 bytes, DType is the zero
+// DType, or DataOffset is negative.
+func (rec Record) Validate() error {
+	if rec.Header.Kind != layout.Struct {
+		return descriptionErr("Record.Header %s is not a record", rec.Header)
+	}
+	if rec.DataOffset < 0 {
+		return descriptionErr("Record.DataOffset %d is negative", rec.DataOffset)
+	}
+	if rec.DType.Kind == layout.Invalid {
+		return descriptionErr("Record.DType is the zero DType")
+	}
+	for _, name := range rec.Shape {
+		if _, err := rec.field(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// field returns the field of the header record that name in Shape gives.
+func (rec Record) field(name string) (layout.Field, error) {
+	f, ok := rec.Header.Field(name)
+	if !ok {
+		return f, descriptionErr("Record.Shape names %q, which is not a field of Record.Header %s", name, rec.Header)
+	}
+	switch f.Type.Kind {
+	case layout.Int, layout.Uint, layout.Float:
+	default:
+		return f, descriptionErr("Record.Shape names field %q of Record.Header, which is %s, not an integer or float", name, f.Type)
+	}
+	if len(f.Shape) > 0 || f.Type.Size > 8 {
+		return f, descriptionErr("Record.Shape names field %q of Record.Header, which is not one number of at most 8 bytes", name)
+	}
+	return f, nil
+}
+
 // Describe reads the record at the start of the file and returns the header
 // of the data that follows. Field values that are negative, not whole
 // numbers or too large for int, and a file too short for the record or the
-// data, give a [*FormatError].
-//
-// Describe panics if Header is not a Struct, if a name in Shape is not a
-// scalar integer or float field of it, or if DataOffset is negative.
+// data, give a [*FormatError]; a description that [Record.Validate]
+// refuses gives its error.
 func (rec Record) Describe(r io.ReaderAt, size int64) (*Header, error) {
-	if rec.Header.Kind != layout.Struct {
-		panic("header: Record.Header is not a struct dtype")
-	}
-	if rec.DataOffset < 0 {
-		panic(fmt.Sprintf("header: Record.DataOffset %d is negative", rec.DataOffset))
-	}
-	fields := make([]layout.Field, len(rec.Shape))
-	for i, name := range rec.Shape {
-		f, ok := rec.Header.Field(name)
-		if !ok {
-			panic(fmt.Sprintf("header: Record.Header has no field %q", name))
-		}
-		switch f.Type.Kind {
-		case layout.Int, layout.Uint, layout.Float:
-		default:
-			panic(fmt.Sprintf("header: Record.Header field %q is not a number", name))
-		}
-		if len(f.Shape) > 0 || f.Type.Size > 8 {
-			panic(fmt.Sprintf("header: Record.Header field %q is not a scalar of at most 8 bytes", name))
-		}
-		fields[i] = f
+	if err := rec.Validate(); err != nil {
+		return nil, err
 	}
 	hs := int64(rec.Header.Size)
 	if size < hs {
@@ -129,13 +177,14 @@ func (rec Record) Describe(r io.ReaderAt, size int64) (*Header, error) {
 	}
 	buf := make([]byte, hs)
 	if err := readFull(r, buf, 0); err != nil {
-		return nil, fmt.Errorf("header: reading the header record: %w", err)
+		return nil, readErr("reading the header record", err)
 	}
-	shape := make([]int, len(fields))
-	for i, f := range fields {
-		n, err := fieldInt(buf[f.Offset:f.Offset+f.Type.Size], f.Type)
-		if err != "" {
-			return nil, formatErr(int64(f.Offset), "header field %q %s", rec.Shape[i], err)
+	shape := make([]int, len(rec.Shape))
+	for i, name := range rec.Shape {
+		f, _ := rec.field(name) // Validate found it
+		n, err := dimension(buf[f.Offset:f.Offset+f.Type.Size], f.Type)
+		if err != nil {
+			return nil, formatErr(int64(f.Offset), "header field %q %v", name, err)
 		}
 		shape[i] = n
 	}
@@ -146,73 +195,31 @@ func (rec Record) Describe(r io.ReaderAt, size int64) (*Header, error) {
 	return Raw{Offset: off, DType: rec.DType, Shape: shape, FortranOrder: rec.FortranOrder}.Describe(r, size)
 }
 
-// fieldInt decodes b as a scalar of type t and returns it as a dimension,
-// or what is wrong with it.
-func fieldInt(b []byte, t layout.DType) (int, string) {
-	o := t.Order.Binary()
+// dimension decodes b, an item of the integer or float type t, as a
+// dimension: a whole number from 0 to math.MaxInt.
+func dimension(b []byte, t layout.DType) (int, error) {
 	var u uint64
-	switch len(b) {
-	case 1:
-		u = uint64(b[0])
-	case 2:
-		u = uint64(o.Uint16(b))
-	case 4:
-		u = uint64(o.Uint32(b))
-	case 8:
-		u = o.Uint64(b)
-	default:
-		return 0, fmt.Sprintf("has unsupported size %d", len(b))
-	}
 	switch t.Kind {
 	case layout.Int:
-		bits := uint(8 * len(b))
-		s := int64(u<<(64-bits)) >> (64 - bits) // sign-extend
+		s := t.Int(b)
 		if s < 0 {
-			return 0, fmt.Sprintf("is negative: %d", s)
+			return 0, fmt.Errorf("is negative: %d", s)
 		}
 		u = uint64(s)
-	case layout.Float:
-		var f float64
-		switch len(b) {
-		case 2:
-			f = halfToFloat(uint16(u))
-		case 4:
-			f = float64(math.Float32frombits(uint32(u)))
-		case 8:
-			f = math.Float64frombits(u)
-		}
+	case layout.Uint:
+		u = t.Uint(b)
+	default:
+		f := t.Float(b)
 		if f < 0 {
-			return 0, fmt.Sprintf("is negative: %g", f)
+			return 0, fmt.Errorf("is negative: %g", f)
 		}
 		if f != math.Trunc(f) || f >= 1<<63 {
-			return 0, fmt.Sprintf("is not a whole number of items: %g", f)
+			return 0, fmt.Errorf("is not a whole number: %g", f)
 		}
 		u = uint64(f)
 	}
 	if u > math.MaxInt {
-		return 0, fmt.Sprintf("is %d, too large for this platform", u)
+		return 0, fmt.Errorf("is %d, too large for this platform", u)
 	}
-	return int(u), ""
-}
-
-// halfToFloat converts an IEEE 754 binary16 value to float64, exactly.
-func halfToFloat(h uint16) float64 {
-	exp := int(h>>10) & 0x1f
-	frac := float64(h & 0x3ff)
-	var f float64
-	switch exp {
-	case 0:
-		f = math.Ldexp(frac, -24)
-	case 0x1f:
-		if frac != 0 {
-			return math.NaN()
-		}
-		f = math.Inf(1)
-	default:
-		f = math.Ldexp(frac+1024, exp-25)
-	}
-	if h&0x8000 != 0 {
-		f = -f
-	}
-	return f
+	return int(u), nil
 }

@@ -104,7 +104,7 @@ func (d DType) appendDescr(b *strings.Builder) error {
 	}
 	for _, f := range d.Fields {
 		if f.Offset < offset {
-			return fmt.Errorf("%w: field %q at byte %d overlaps or comes before the previous field, which ends at byte %d: NumPy cannot write such a record as a descr", ErrDescr, f.Name, f.Offset, offset)
+			return errorf(ErrDescr, "field %q at byte %d overlaps or comes before the previous field, which ends at byte %d: NumPy cannot write such a record as a descr", f.Name, f.Offset, offset)
 		}
 		if f.Offset > offset {
 			sep()
@@ -123,7 +123,7 @@ func (d DType) appendDescr(b *strings.Builder) error {
 		}
 		if len(f.Shape) > 0 {
 			b.WriteString(", ")
-			b.WriteString(shapeRepr(f.Shape))
+			b.WriteString(FormatShape(f.Shape))
 		}
 		b.WriteByte(')')
 		offset = f.Offset + f.Size()
@@ -134,23 +134,6 @@ func (d DType) appendDescr(b *strings.Builder) error {
 	}
 	b.WriteByte(']')
 	return nil
-}
-
-// shapeRepr returns Python's repr of a tuple of ints: "(3,)", "(2, 3)".
-func shapeRepr(shape []int) string {
-	var b strings.Builder
-	b.WriteByte('(')
-	for i, n := range shape {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Itoa(n))
-	}
-	if len(shape) == 1 {
-		b.WriteByte(',')
-	}
-	b.WriteByte(')')
-	return b.String()
 }
 
 // String returns a readable name for d, for messages and listings:
@@ -204,7 +187,7 @@ func (d DType) appendString(b *strings.Builder) {
 			}
 			b.WriteString(": ")
 			if len(f.Shape) > 0 {
-				b.WriteString(strings.ReplaceAll(shapeRepr(f.Shape), " ", ""))
+				b.WriteString(strings.ReplaceAll(FormatShape(f.Shape), " ", ""))
 			}
 			f.Type.appendString(b)
 			offset = f.Offset + f.Size()

@@ -65,6 +65,14 @@
 // machine's), "S12", "U3", "V16", "datetime64[ns]", "timedelta64[10s]",
 // and "{name: S12, time: int64, pos: (2,3)float32}" for records.
 //
+// # Items
+//
+// [DType.Int], [DType.Uint], [DType.Float], [DType.Complex] and
+// [DType.Text] decode one item from its bytes, in its byte order, for code
+// that handles dtypes known only at run time: printers, converters, the
+// readers of header records. [FormatShape] writes a shape as Python writes
+// the tuple, as messages and .npy headers show it.
+//
 // # Shapes and strides
 //
 // [Count] and [ByteSize] return int64 and refuse, with an error wrapping
@@ -91,4 +99,9 @@
 // align=True, so a record written by NumPy usually has its fields at other
 // offsets than a Go struct with the same fields: such records are read
 // field by field through strided field views, not as Go structs.
+//
+// # Concurrency
+//
+// A [DType] is a value that nothing in this package modifies, so every
+// function and method may be called from any number of goroutines at once.
 package layout

@@ -212,15 +212,23 @@ func StructOf(fields []Field, size int) (DType, error) {
 
 // validate checks everything about d that parsing checks, so that d has a
 // descr (unless its fields overlap or are out of order) and its sizes fit.
-func (d DType) validate() error {
+func (d DType) validate() error { return d.check("") }
+
+// check is validate for the type of the field at path ("" for the item
+// itself), which messages name.
+func (d DType) check(path string) error {
+	in := ""
+	if path != "" {
+		in = fmt.Sprintf("field %q: ", path)
+	}
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrDescr, fmt.Sprintf(format, args...))
+		return errorf(ErrDescr, "%s%s", in, fmt.Sprintf(format, args...))
 	}
 	if d.Size < 0 {
 		return bad("negative itemsize %d", d.Size)
 	}
 	if int64(d.Size) > maxItemSize {
-		return fmt.Errorf("%w: itemsize %d exceeds %d bytes", ErrOverflow, d.Size, maxItemSize)
+		return errorf(ErrOverflow, "%sitemsize %d exceeds %d bytes", in, d.Size, maxItemSize)
 	}
 	switch d.Kind {
 	case Bool, Int, Uint, Float, Complex, Datetime, Timedelta:
@@ -258,8 +266,12 @@ func (d DType) validate() error {
 	}
 	seen := make(map[string]bool, len(d.Fields))
 	for _, f := range d.Fields {
-		if err := f.Type.validate(); err != nil {
-			return fmt.Errorf("field %q: %w", f.Name, err)
+		fpath := f.Name
+		if path != "" {
+			fpath = path + "." + f.Name
+		}
+		if err := f.Type.check(fpath); err != nil {
+			return err
 		}
 		if f.Name == "" && (f.Type.Kind == Void || len(f.Shape) > 0) {
 			return bad("a field with no name must be a scalar and not void: NumPy reads it as padding")
@@ -274,9 +286,14 @@ func (d DType) validate() error {
 			}
 			seen[f.Title] = true
 		}
-		size, err := fieldSize(f.Type.Size, f.Shape)
-		if err != nil {
-			return fmt.Errorf("field %q: %w", f.Name, err)
+		for _, n := range f.Shape {
+			if n < 0 {
+				return errorf(ErrShape, "%sfield %q: negative dimension %d in sub-array shape %v", in, f.Name, n, f.Shape)
+			}
+		}
+		size, ok := fieldSize(f.Type.Size, f.Shape)
+		if !ok {
+			return errorf(ErrOverflow, "%sfield %q: sub-array %v of %d-byte items exceeds %d bytes", in, f.Name, f.Shape, f.Type.Size, maxItemSize)
 		}
 		if f.Offset < 0 || f.Offset > d.Size || size > d.Size-f.Offset {
 			return bad("field %q at bytes [%d, %d) does not fit in an itemsize of %d", f.Name, f.Offset, f.Offset+size, d.Size)
@@ -285,19 +302,17 @@ func (d DType) validate() error {
 	return nil
 }
 
-// fieldSize returns itemsize times the product of shape, checked.
-func fieldSize(itemsize int, shape []int) (int, error) {
+// fieldSize returns itemsize times the product of shape, whose entries are
+// not negative, and false if that exceeds NumPy's largest itemsize.
+func fieldSize(itemsize int, shape []int) (int, bool) {
 	n := int64(itemsize)
 	for _, s := range shape {
-		if s < 0 {
-			return 0, fmt.Errorf("%w: negative dimension %d in sub-array shape %v", ErrShape, s, shape)
-		}
 		if s != 0 && n > maxItemSize/int64(s) {
-			return 0, fmt.Errorf("%w: sub-array %v of %d-byte items exceeds %d bytes", ErrOverflow, shape, itemsize, maxItemSize)
+			return 0, false
 		}
 		n *= int64(s)
 	}
-	return int(n), nil
+	return int(n), true
 }
 
 // scalarSize returns size if kind has a type of that many bytes, else -1.

@@ -70,3 +70,29 @@ func (e *MismatchError) Error() string { return "layout: " + e.Msg }
 
 // Unwrap returns ErrMismatch.
 func (e *MismatchError) Unwrap() error { return ErrMismatch }
+
+// detailError is an error of this package that wraps one of its sentinels
+// (ErrDescr, ErrUnsupported, ErrOverflow, ErrShape): the sentinel's text,
+// then the detail. Code that adds context puts it in the detail, so that
+// the message keeps one "layout: " prefix.
+type detailError struct {
+	kind   error
+	detail string
+}
+
+func (e *detailError) Error() string { return e.kind.Error() + ": " + e.detail }
+func (e *detailError) Unwrap() error { return e.kind }
+
+// errorf returns a *detailError wrapping kind.
+func errorf(kind error, format string, args ...any) error {
+	return &detailError{kind: kind, detail: fmt.Sprintf(format, args...)}
+}
+
+// within puts ctx before the detail of an error of this package.
+func within(ctx string, err error) error {
+	var de *detailError
+	if errors.As(err, &de) {
+		return &detailError{kind: de.kind, detail: ctx + ": " + de.detail}
+	}
+	return err
+}

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -20,14 +21,14 @@ var float16Type = reflect.TypeFor[Float16]()
 // wrapping ErrUnsupported that says why.
 func TypeOf(t reflect.Type) (DType, error) {
 	if t == nil {
-		return DType{}, fmt.Errorf("%w: nil reflect.Type", ErrUnsupported)
+		return DType{}, errorf(ErrUnsupported, "nil reflect.Type")
 	}
 	d, shape, err := fieldType(t)
 	if err != nil {
 		return DType{}, err
 	}
 	if len(shape) > 0 {
-		return DType{}, fmt.Errorf("%w: Go type %v is an array: a dtype describes one element; use the element type and a shape, or a [N]byte for bytes", ErrUnsupported, t)
+		return DType{}, errorf(ErrUnsupported, "Go type %v is an array: a dtype describes one element; use the element type and a shape, or a [N]byte for bytes", t)
 	}
 	return d, nil
 }
@@ -47,7 +48,7 @@ func fieldType(t reflect.Type) (DType, []int, error) {
 	if len(shape) > 0 && t.Kind() == reflect.Uint8 {
 		n := shape[len(shape)-1]
 		if int64(n) > maxItemSize {
-			return DType{}, nil, fmt.Errorf("%w: [%d]byte is larger than %d bytes", ErrOverflow, n, maxItemSize)
+			return DType{}, nil, errorf(ErrOverflow, "[%d]byte is larger than %d bytes", n, maxItemSize)
 		}
 		shape = shape[:len(shape)-1]
 		if len(shape) == 0 {
@@ -59,8 +60,8 @@ func fieldType(t reflect.Type) (DType, []int, error) {
 	if err != nil {
 		return DType{}, nil, err
 	}
-	if _, err := fieldSize(d.Size, shape); err != nil {
-		return DType{}, nil, err
+	if _, ok := fieldSize(d.Size, shape); !ok {
+		return DType{}, nil, errorf(ErrOverflow, "Go type %v: array of %v of %d-byte items exceeds %d bytes", t, shape, d.Size, maxItemSize)
 	}
 	return d, shape, nil
 }
@@ -85,11 +86,11 @@ func scalarType(t reflect.Type) (DType, error) {
 	case reflect.Struct:
 		return structType(t)
 	case reflect.String:
-		return DType{}, fmt.Errorf("%w: Go type %v: strings have no fixed size; use [N]byte for NumPy's S<N>", ErrUnsupported, t)
+		return DType{}, errorf(ErrUnsupported, "Go type %v: strings have no fixed size; use [N]byte for NumPy's S<N>", t)
 	case reflect.Uintptr:
-		return DType{}, fmt.Errorf("%w: Go type %v: uintptr holds addresses, which mean nothing in a file; use uint64", ErrUnsupported, t)
+		return DType{}, errorf(ErrUnsupported, "Go type %v: uintptr holds addresses, which mean nothing in a file; use uint64", t)
 	}
-	return DType{}, fmt.Errorf("%w: Go type %v: a %v refers to memory elsewhere and cannot be stored in a file", ErrUnsupported, t, t.Kind())
+	return DType{}, errorf(ErrUnsupported, "Go type %v: a %v refers to memory elsewhere and cannot be stored in a file", t, t.Kind())
 }
 
 func scalar(k Kind, size int) DType {
@@ -103,7 +104,7 @@ func scalar(k Kind, size int) DType {
 // structType returns the record dtype of a Go struct.
 func structType(t reflect.Type) (DType, error) {
 	if t.Size() > maxItemSize {
-		return DType{}, fmt.Errorf("%w: Go type %v is %d bytes, more than NumPy's %d", ErrOverflow, t, t.Size(), maxItemSize)
+		return DType{}, errorf(ErrOverflow, "Go type %v is %d bytes, more than NumPy's %d", t, t.Size(), maxItemSize)
 	}
 	d := DType{Kind: Struct, Order: NotApplicable, Size: int(t.Size())}
 	seen := make(map[string]string)
@@ -114,17 +115,17 @@ func structType(t reflect.Type) (DType, error) {
 			continue
 		}
 		if prev, ok := seen[name]; ok {
-			return DType{}, fmt.Errorf("%w: Go type %v: fields %s and %s both have the name %q", ErrDescr, t, prev, sf.Name, name)
+			return DType{}, errorf(ErrDescr, "Go type %v: fields %s and %s both have the name %q", t, prev, sf.Name, name)
 		}
 		seen[name] = sf.Name
 		ft, shape, err := fieldType(sf.Type)
 		if err != nil {
-			return DType{}, fmt.Errorf("field %s of %v: %w", sf.Name, t, err)
+			return DType{}, within(fmt.Sprintf("field %s of %v", sf.Name, t), err)
 		}
 		d.Fields = append(d.Fields, Field{Name: name, Offset: int(sf.Offset), Type: ft, Shape: shape})
 	}
 	if len(d.Fields) == 0 {
-		return DType{}, fmt.Errorf("%w: Go type %v has no exported fields", ErrUnsupported, t)
+		return DType{}, errorf(ErrUnsupported, "Go type %v has no exported fields", t)
 	}
 	return d, nil
 }
@@ -185,13 +186,18 @@ func fileString(d DType, shape []int) string {
 	if len(shape) == 0 {
 		return d.String()
 	}
-	return strings.ReplaceAll(shapeRepr(shape), " ", "") + d.String()
+	return strings.ReplaceAll(FormatShape(shape), " ", "") + d.String()
 }
 
 func (m *matcher) match(d DType, dshape []int, t reflect.Type, path string) error {
 	g, gshape, err := fieldType(t)
 	if err != nil {
-		return &MismatchError{Type: m.top, Field: path, Msg: strings.TrimPrefix(err.Error(), "layout: ")}
+		msg := "no dtype for Go type " + t.String()
+		var de *detailError
+		if errors.As(err, &de) {
+			msg = de.detail
+		}
+		return &MismatchError{Type: m.top, Field: path, Msg: msg}
 	}
 	if d.Kind == Struct || g.Kind == Struct {
 		if d.Kind != Struct || g.Kind != Struct || !slices.Equal(dshape, gshape) {

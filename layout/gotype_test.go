@@ -167,7 +167,7 @@ func TestTypeOfErrors(t *testing.T) {
 		{reflect.TypeFor[any](), "a interface refers", ErrUnsupported},
 		{reflect.TypeFor[unsafe.Pointer](), "a unsafe.Pointer refers", ErrUnsupported},
 		{reflect.TypeFor[[3]float64](), "is an array", ErrUnsupported},
-		{reflect.TypeFor[withString](), "field S of layout.withString: layout: unsupported dtype: Go type string", ErrUnsupported},
+		{reflect.TypeFor[withString](), "layout: unsupported dtype: field S of layout.withString: Go type string", ErrUnsupported},
 		{reflect.TypeFor[dup](), `fields A and B both have the name "x"`, ErrDescr},
 		{reflect.TypeFor[hidden](), "has no exported fields", ErrUnsupported},
 		{reflect.TypeFor[struct{}](), "has no exported fields", ErrUnsupported},

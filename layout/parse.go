@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -18,8 +19,12 @@ import (
 func ParseDescr(literal string) (DType, error) {
 	v, err := pylit.Parse(literal)
 	if err != nil {
-		se := err.(*pylit.SyntaxError)
-		return DType{}, &DescrError{Descr: literal, Pos: se.Pos, Msg: se.Msg}
+		de := &DescrError{Descr: literal, Msg: "not a Python literal"}
+		var se *pylit.SyntaxError
+		if errors.As(err, &se) {
+			de.Pos, de.Msg = se.Pos, se.Msg
+		}
+		return DType{}, de
 	}
 	p := descrParser{src: literal}
 	switch v.Kind {
@@ -36,9 +41,9 @@ func ParseDescr(literal string) (DType, error) {
 // See the package doc for the spellings accepted. Errors are of type
 // *DescrError.
 func ParseTypeString(s string) (DType, error) {
-	d, pos, msg, kind := parseTypeString(s)
-	if msg != "" {
-		return DType{}, &DescrError{Descr: s, Pos: pos, Msg: msg, unsupported: kind == errUnsupported, overflow: kind == errOverflow}
+	d, err := parseTypeString(s)
+	if err != nil {
+		return DType{}, err
 	}
 	return d, nil
 }
@@ -50,15 +55,16 @@ func (p *descrParser) errorf(pos int, format string, args ...any) *DescrError {
 }
 
 func (p *descrParser) typeString(v pylit.Value) (DType, error) {
-	d, pos, msg, kind := parseTypeString(v.Str)
-	if msg != "" {
+	d, err := parseTypeString(v.Str)
+	if err != nil {
 		// Point into the literal: after the opening quote when the
 		// string has no escapes, else at the literal.
 		at := v.Pos
 		if len(v.Text) == len(v.Str)+2 {
-			at += 1 + pos
+			at += 1 + err.Pos
 		}
-		return DType{}, &DescrError{Descr: p.src, Pos: at, Msg: msg, unsupported: kind == errUnsupported, overflow: kind == errOverflow}
+		err.Descr, err.Pos = p.src, at
+		return DType{}, err
 	}
 	return d, nil
 }
@@ -95,9 +101,9 @@ func (p *descrParser) record(v pylit.Value) (DType, error) {
 			}
 			shape = append(outer, shape...)
 		}
-		size, err := fieldSize(typ.Size, shape)
-		if err != nil {
-			return DType{}, &DescrError{Descr: p.src, Pos: item.Pos, Msg: strings.TrimPrefix(err.Error(), "layout: "), overflow: true}
+		size, ok := fieldSize(typ.Size, shape)
+		if !ok {
+			return DType{}, &DescrError{Descr: p.src, Pos: item.Pos, Msg: fmt.Sprintf("sub-array %v of %d-byte items exceeds %d bytes", shape, typ.Size, maxItemSize), overflow: true}
 		}
 		if len(shape) > 0 {
 			f.Shape = shape
@@ -197,14 +203,6 @@ func (p *descrParser) shape(v pylit.Value) ([]int, error) {
 	return nil, p.errorf(v.Pos, "shape is a %v, want an int or a tuple of ints", v.Kind)
 }
 
-type errKind int
-
-const (
-	errDescr errKind = iota
-	errUnsupported
-	errOverflow
-)
-
 // typeNames are the NumPy names ParseTypeString accepts, with their codes.
 var typeNames = map[string]string{
 	"bool": "b1", "bool_": "b1", "bool8": "b1",
@@ -254,11 +252,21 @@ var unsupportedNames = map[string]string{
 	"ulong":       "ulong has a platform-dependent size; give the size, as in 'u8'",
 }
 
-// parseTypeString returns the dtype of s or, when msg is not empty, the
-// error and its position.
-func parseTypeString(s string) (d DType, pos int, msg string, kind errKind) {
-	fail := func(at int, k errKind, format string, args ...any) (DType, int, string, errKind) {
-		return DType{}, at, fmt.Sprintf(format, args...), k
+// Kinds of parse failure, for the DescrError's Unwrap.
+type errKind int
+
+const (
+	errDescr errKind = iota
+	errUnsupported
+	errOverflow
+)
+
+// parseTypeString returns the dtype of s, or an error whose Pos is a byte
+// offset in s.
+func parseTypeString(s string) (d DType, err *DescrError) {
+	fail := func(at int, k errKind, format string, args ...any) (DType, *DescrError) {
+		return DType{}, &DescrError{Descr: s, Pos: at, Msg: fmt.Sprintf(format, args...),
+			unsupported: k == errUnsupported, overflow: k == errOverflow}
 	}
 	order := byte('=')
 	rest := s
@@ -371,7 +379,7 @@ func parseTypeString(s string) (d DType, pos int, msg string, kind errKind) {
 	default:
 		d.Order = NativeOrder
 	}
-	return d, 0, "", errDescr
+	return d, nil
 }
 
 // parseUnit parses "[10ms]".

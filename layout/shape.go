@@ -12,16 +12,7 @@ import (
 // the int64 range — even when another entry is zero, so that the strides
 // of any shape Count accepts are representable.
 func Count(shape []int) (int64, error) {
-	n, err := product(shape, 1)
-	if err != nil {
-		return 0, err
-	}
-	for _, d := range shape {
-		if d == 0 {
-			return 0, nil
-		}
-	}
-	return n, nil
+	return ByteSize(shape, 1)
 }
 
 // ByteSize returns the bytes an array of the given shape and itemsize
@@ -31,7 +22,7 @@ func Count(shape []int) (int64, error) {
 // error wrapping ErrShape.
 func ByteSize(shape []int, itemsize int) (int64, error) {
 	if itemsize < 0 {
-		return 0, fmt.Errorf("%w: negative itemsize %d", ErrShape, itemsize)
+		return 0, errorf(ErrShape, "negative itemsize %d", itemsize)
 	}
 	n, err := product(shape, int64(itemsize))
 	if err != nil {
@@ -51,11 +42,11 @@ func product(shape []int, start int64) (int64, error) {
 	for _, d := range shape {
 		switch {
 		case d < 0:
-			return 0, fmt.Errorf("%w: negative dimension %d in %v", ErrShape, d, shape)
+			return 0, errorf(ErrShape, "negative dimension %d in %v", d, shape)
 		case d == 0:
 			continue
 		case n > math.MaxInt64/int64(d):
-			return 0, fmt.Errorf("%w: shape %v of %d-byte items exceeds %d bytes", ErrOverflow, shape, start, int64(math.MaxInt64))
+			return 0, errorf(ErrOverflow, "shape %v of %d-byte items exceeds %d bytes", shape, start, int64(math.MaxInt64))
 		}
 		n *= int64(d)
 	}

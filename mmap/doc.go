@@ -41,6 +41,37 @@
 // that keeps only the slice from Bytes must keep the Map reachable too (for
 // example with [runtime.KeepAlive]) for as long as it uses the slice.
 //
+// # Concurrency
+//
+// Every method of a [Map] may be called from several goroutines at once,
+// Close included. What each does when Close (or Resize) comes along:
+//
+//   - [Map.Offset] and [Map.Mode] never wait; [Map.Bytes] and [Map.Len] wait
+//     only for a Close or Resize in progress, and after Close return nil
+//     and 0.
+//   - [Map.ReadAt], [Map.WriteAt], [Map.Flush], [Map.FlushRange] and
+//     [Map.Advise] run alongside each other; Close and Resize wait for the
+//     calls in progress to finish, and calls that start after Close return
+//     [ErrClosed].
+//   - [Map.Guard] runs alongside everything; its callback may call any
+//     method, Close included, and a Close during the callback (from it or
+//     from another goroutine) returns at once while the mapping stays until
+//     the last callback in progress returns, so the callback's slice stays
+//     valid to its end.
+//   - [Map.Resize] waits as Close does, and while a Guard callback runs it
+//     changes nothing and returns an error wrapping [ErrBusy].
+//   - [Map.Close] may be called more than once; calls after the first
+//     return nil.
+//
+// The slices returned by Bytes have none of this protection. Reading or
+// writing one while another goroutine closes or resizes the map touches
+// memory that may already be unmapped: a memory fault that ends the program
+// (SIGSEGV on Unix; it is no [*FaultError], since only ReadAt, WriteAt and
+// the callback of Guard turn faults into errors, and only for the map's own
+// pages), or, if the addresses have been mapped again, a silent read or
+// write of other memory. Programs that close a map while other goroutines
+// read it must read through ReadAt or inside Guard.
+//
 // # Platforms
 //
 // Unix systems (Linux, macOS, the BSDs, Solaris, AIX) and Windows are

@@ -65,7 +65,9 @@ func readInChild(t *testing.T, path string, off, n int64) []byte {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d %d", childEnv, path, off, n))
+	// A race-enabled child would sleep a second at exit; it need not.
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d %d", childEnv, path, off, n),
+		"GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

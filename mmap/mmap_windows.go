@@ -56,10 +56,17 @@ func mmap(f *os.File, mode Mode, off int64, n int) ([]byte, error) {
 	if merr != nil {
 		return nil, merr
 	}
+	// MapViewOfFile gives the view's address as a uintptr. The view lies
+	// outside the Go heap and stays where it is until UnmapViewOfFile, so
+	// making a slice of it is sound; the bits of addr are read as a
+	// pointer, rather than converted with unsafe.Pointer(addr), because vet
+	// cannot know that and would flag the conversion.
 	return unsafe.Slice((*byte)(*(*unsafe.Pointer)(unsafe.Pointer(&addr))), n), nil
 }
 
-// addrOf returns the address of b[0]; b is not empty.
+// addrOf returns the address of b[0], as the calls that take a view's
+// address want it; b is not empty and lies in a view, outside the Go heap,
+// so the address stays valid while the view is mapped.
 func addrOf(b []byte) uintptr {
 	return uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 }
@@ -107,6 +114,9 @@ func advise(b []byte, a Advice) error {
 	entry := memoryRangeEntry{VirtualAddress: addrOf(b), NumberOfBytes: uintptr(len(b))}
 	// The pseudo-handle of the current process needs no closing.
 	process := windows.CurrentProcess()
+	// Call takes its arguments as uintptrs; converting the pointer in the
+	// call's own argument list keeps entry alive and in place until the
+	// call returns, as unsafe.Pointer's rules for syscalls allow.
 	r, _, err := procPrefetchVirtualMemory.Call(uintptr(process), 1, uintptr(unsafe.Pointer(&entry)), 0)
 	if r == 0 {
 		return os.NewSyscallError("PrefetchVirtualMemory", err)

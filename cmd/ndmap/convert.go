@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +12,7 @@ import (
 	"github.com/ndmap/ndmap/header"
 )
 
-func runConvert(args []string, stdout, stderr io.Writer) error {
+func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 	fs := newFlagSet("convert", "[--compress] [raw flags] IN OUT  (OUT: file.npy, file.npz or folder/)")
 	compress := fs.Bool("compress", false, "deflate the members of an .npz output, as np.savez_compressed does")
 	var raw rawFlags
@@ -28,10 +29,11 @@ func runConvert(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srcs, err := sources(in, &raw)
+	srcs, closeIn, err := sources(in, &raw)
 	if err != nil {
 		return err
 	}
+	defer closeIn()
 	var total int64
 	for _, s := range srcs {
 		total += s.h.DataSize()
@@ -89,61 +91,52 @@ type source struct {
 
 // sources lists the arrays of IN: a raw file described by flags, a .npy
 // file, every array of an .npz archive, or one written archive.npz:member.
-func sources(in string, raw *rawFlags) ([]source, error) {
+// The archive stays open, for the sources to read, until done is called.
+func sources(in string, raw *rawFlags) (srcs []source, done func() error, err error) {
+	none := func() error { return nil }
 	path, member := in, ""
 	if !raw.set() {
 		path, member = splitMember(in)
 	}
 	key := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	var h *header.Header
-	var err error
-	switch {
-	case raw.set():
-		d, derr := raw.describer()
-		if derr != nil {
-			return nil, derr
+	var d header.Describer = npyReader()
+	if raw.set() {
+		if d, err = raw.describer(); err != nil {
+			return nil, none, err
 		}
-		h, err = describeFile(path, d)
-	default:
-		kind, serr := sniff(path)
-		if serr != nil {
-			return nil, serr
+	} else {
+		kind, err := sniff(path)
+		if err != nil {
+			return nil, none, err
 		}
 		if kind == kindNPZ || member != "" {
 			return memberSources(path, member)
 		}
-		h, err = describeFile(path, npyReader())
 	}
+	h, err := header.DescribeFile(path, d)
 	if err != nil {
-		return nil, err
+		return nil, none, err
 	}
-	return []source{{key: key, h: *h, open: func() (io.ReadCloser, error) { return openSection(path, h.DataOffset, h.DataSize()) }}}, nil
+	open := func() (io.ReadCloser, error) { return openSection(path, h.DataOffset, h.DataSize()) }
+	return []source{{key: key, h: *h, open: open}}, none, nil
 }
 
-// describeFile reads the header d finds in the file at path.
-func describeFile(path string, d header.Describer) (*header.Header, error) {
-	f, err := os.Open(path)
+// memberSources lists the arrays of an .npz archive, or only the named one,
+// and returns the archive's Close.
+func memberSources(path, member string) ([]source, func() error, error) {
+	arch, err := npyReader().OpenArchive(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
+	srcs, err := archiveSources(arch, path, member)
 	if err != nil {
-		return nil, err
+		arch.Close()
+		return nil, nil, err
 	}
-	h, err := d.Describe(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return h, nil
+	return srcs, arch.Close, nil
 }
 
-// memberSources lists the arrays of an .npz archive, or only the named one.
-func memberSources(path, member string) ([]source, error) {
-	arch, err := readArchive(path)
-	if err != nil {
-		return nil, err
-	}
+func archiveSources(arch *header.Archive, path, member string) ([]source, error) {
 	mems := arch.Members
 	if member != "" {
 		m, ok := arch.Lookup(member)
@@ -191,37 +184,25 @@ func openSection(path string, off, n int64) (io.ReadCloser, error) {
 type memberData struct {
 	io.Reader
 	rc io.ReadCloser
-	f  *os.File
 }
 
 func (m memberData) Close() error {
 	_, err := io.Copy(io.Discard, m.rc)
 	m.rc.Close()
-	m.f.Close()
 	return err
 }
 
 func openMemberData(path string, m *header.Member) (io.ReadCloser, error) {
-	f, err := os.Open(path)
+	rc, err := m.Open()
 	if err != nil {
-		return nil, err
-	}
-	rc, err := m.Open(f)
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: member %q: %w", path, m.Name, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	// The member's bytes are a whole .npy file: skip its header.
-	skip := m.Header.DataOffset
-	if m.Method == 0 {
-		skip -= m.Offset
-	}
-	if _, err := io.CopyN(io.Discard, rc, skip); err != nil {
+	if _, err := io.CopyN(io.Discard, rc, m.Header.DataOffset); err != nil {
 		rc.Close()
-		f.Close()
-		return nil, fmt.Errorf("%s: member %q: %w", path, m.Name, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return memberData{io.LimitReader(rc, m.Header.DataSize()), rc, f}, nil
+	return memberData{io.LimitReader(rc, m.Header.DataSize()), rc}, nil
 }
 
 // copyData copies a source's data bytes to w through one buffer, checking

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/layout"
 )
 
 // array is what a round trip must keep: the header's facts and the data
@@ -48,7 +49,7 @@ func readNPZ(t *testing.T, path string) map[string]arrayData {
 		if m.Header == nil {
 			continue
 		}
-		rc, err := m.Open(bytes.NewReader(b))
+		rc, err := m.Open()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +73,7 @@ func readNPYBytes(t *testing.T, b []byte) arrayData {
 func sameArray(t *testing.T, label string, got, want arrayData) {
 	t.Helper()
 	g, w := got.h, want.h
-	if !g.DType.Equal(w.DType) || shapeText(g.Shape) != shapeText(w.Shape) || g.FortranOrder != w.FortranOrder {
+	if !g.DType.Equal(w.DType) || layout.FormatShape(g.Shape) != layout.FormatShape(w.Shape) || g.FortranOrder != w.FortranOrder {
 		t.Errorf("%s: %s %v fortran=%v, want %s %v fortran=%v", label, g.DType, g.Shape, g.FortranOrder, w.DType, w.Shape, w.FortranOrder)
 	}
 	if !bytes.Equal(got.data, want.data) {
@@ -150,7 +151,7 @@ func TestConvertRaw(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := raw[e.Offset : e.Offset+got.h.DataSize()]
-			if !bytes.Equal(got.data, want) || shapeText(got.h.Shape) != shapeText(e.Shape) {
+			if !bytes.Equal(got.data, want) || layout.FormatShape(got.h.Shape) != layout.FormatShape(e.Shape) {
 				t.Errorf("shape %v, data equal %v; want shape %v", got.h.Shape, bytes.Equal(got.data, want), e.Shape)
 			}
 			// The values read back as the manifest says.

@@ -122,6 +122,13 @@
 //
 // 0 on success; 1 for bad input — a file that cannot be read or is not
 // what it claims, an index out of range, a missing field — with one line on
-// standard error naming the file and the problem; 2 for a wrong command
-// line, with a short usage text on standard error.
+// standard error naming the file and the problem; 1 too when standard
+// output cannot be written (a full disk, a closed descriptor), with one
+// line saying so, whatever was printed before; 2 for a wrong command line,
+// with a short usage text on standard error.
+//
+// A pipe closed by its reader, as in "ndmap show big.npy | head", ends
+// ndmap on Unix as it ends other tools there: killed by SIGPIPE, with
+// nothing on standard error (the shell shows status 141). On Windows, which
+// has no SIGPIPE, it is a failed write like any other: exit 1.
 package main

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/internal/pylit"
 	"github.com/ndmap/ndmap/layout"
 )
 
@@ -181,43 +182,44 @@ func newItemFormat(dt layout.DType, items [][]byte) func([]byte) string {
 	case layout.Int, layout.Uint:
 		text := func(b []byte) string {
 			if dt.Kind == layout.Int {
-				return strconv.FormatInt(readInt(dt, b), 10)
+				return strconv.FormatInt(dt.Int(b), 10)
 			}
-			return strconv.FormatUint(readUint(dt, b), 10)
+			return strconv.FormatUint(dt.Uint(b), 10)
 		}
 		return padded(items, text)
 	case layout.Float:
 		xs := make([]float64, len(items))
 		for i, b := range items {
-			xs[i] = readFloat(dt, b)
+			xs[i] = dt.Float(b)
 		}
 		ff := newFloatFormat(xs, floatBits(dt), false)
-		return func(b []byte) string { return ff.format(readFloat(dt, b)) }
+		return func(b []byte) string { return ff.format(dt.Float(b)) }
 	case layout.Complex:
 		re := make([]float64, len(items))
 		im := make([]float64, len(items))
 		for i, b := range items {
-			re[i], im[i] = readComplex(dt, b)
+			c := dt.Complex(b)
+			re[i], im[i] = real(c), imag(c)
 		}
 		bits := floatBits(dt) / 2
 		rf, imf := newFloatFormat(re, bits, false), newFloatFormat(im, bits, true)
 		return func(b []byte) string {
-			r, i := readComplex(dt, b)
-			is := imf.format(i)
+			c := dt.Complex(b)
+			is := imf.format(imag(c))
 			n := len(strings.TrimRight(is, " "))
-			return rf.format(r) + is[:n] + "j" + is[n:]
+			return rf.format(real(c)) + is[:n] + "j" + is[n:]
 		}
 	case layout.Bytes:
-		return func(b []byte) string { return pyBytes(strings.TrimRight(string(b), "\x00"), false) }
+		return func(b []byte) string { return pyBytes(dt.Text(b), false) }
 	case layout.Void:
 		return func(b []byte) string { return pyBytes(string(b), true) }
 	case layout.Unicode:
-		return func(b []byte) string { return pyStr(unicodeText(dt, b)) }
+		return func(b []byte) string { return pylit.Quote(dt.Text(b)) }
 	case layout.Datetime:
-		return padded(items, func(b []byte) string { return "'" + datetimeText(dt, readInt(dt, b)) + "'" })
+		return padded(items, func(b []byte) string { return "'" + datetimeText(dt, dt.Int(b)) + "'" })
 	case layout.Timedelta:
 		return padded(items, func(b []byte) string {
-			if n := readInt(dt, b); n != nat {
+			if n := dt.Int(b); n != nat {
 				return strconv.FormatInt(n, 10)
 			}
 			return "'NaT'"
@@ -489,64 +491,6 @@ func pyBytes(s string, allHex bool) string {
 	}
 	b.WriteByte(quote)
 	return b.String()
-}
-
-// pyStr writes s as Python's repr of a str: '...'.
-func pyStr(s string) string {
-	quote := '\''
-	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
-		quote = '"'
-	}
-	var b strings.Builder
-	b.WriteRune(quote)
-	for _, r := range s {
-		switch {
-		case r == '\\' || r == quote:
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteRune(quote)
-	return b.String()
-}
-
-// unicodeText reads a U item: UCS-4 code points, trailing NULs dropped,
-// invalid code points replaced by U+FFFD.
-func unicodeText(dt layout.DType, b []byte) string {
-	o := dt.Order.Binary()
-	n := len(b) / 4
-	for n > 0 && o.Uint32(b[4*(n-1):]) == 0 {
-		n--
-	}
-	rs := make([]rune, n)
-	for i := range n {
-		r := rune(o.Uint32(b[4*i:]))
-		if r < 0 || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF) {
-			r = 0xFFFD
-		}
-		rs[i] = r
-	}
-	return string(rs)
-}
-
-// latin1 decodes the bytes of an S item as latin1: each byte is the code
-// point of the same value.
-func latin1(b []byte) string {
-	rs := make([]rune, len(b))
-	for i, c := range b {
-		rs[i] = rune(c)
-	}
-	return string(rs)
 }
 
 // Sub-second units of datetime64: how many make a second, and the fraction

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"fmt"
 	"io"
@@ -11,7 +12,7 @@ import (
 	"github.com/ndmap/ndmap/layout"
 )
 
-func runInfo(args []string, stdout, stderr io.Writer) error {
+func runInfo(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 	fs := newFlagSet("info", "[raw flags] FILE...")
 	var raw rawFlags
 	raw.register(fs)
@@ -28,8 +29,7 @@ func runInfo(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	w := bufio.NewWriter(stdout)
-	defer w.Flush()
+	w := stdout
 	// Every file is described; the errors of all but the last bad one are
 	// printed here, and the last is returned for run to print and exit 1.
 	var last error
@@ -40,7 +40,7 @@ func runInfo(args []string, stdout, stderr io.Writer) error {
 		if err := info(w, p, d); err != nil {
 			if last != nil {
 				w.Flush()
-				fmt.Fprintf(stderr, "ndmap: %s\n", oneLine(last.Error()))
+				fmt.Fprint(stderr, errorLine(last))
 			}
 			last = err
 		}
@@ -55,22 +55,14 @@ func info(w *bufio.Writer, path string, d header.Describer) error {
 	if d == nil {
 		path, member = splitMember(path)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if st.IsDir() {
-		return fmt.Errorf("%s: is a directory", path)
-	}
 	if d != nil {
-		h, err := d.Describe(f, st.Size())
+		h, err := header.DescribeFile(path, d)
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return err
+		}
+		st, err := os.Stat(path)
+		if err != nil {
+			return err
 		}
 		fmt.Fprintf(w, "%s: raw file of %d bytes\n", path, st.Size())
 		writeHeader(w, "  ", h, false)
@@ -81,18 +73,19 @@ func info(w *bufio.Writer, path string, d header.Describer) error {
 		return err
 	}
 	if kind == kindNPY && member == "" {
-		h, err := npyReader().Describe(f, st.Size())
+		h, err := header.DescribeFile(path, npyReader())
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return err
 		}
 		fmt.Fprintf(w, "%s: .npy version %s\n", path, h.Version)
 		writeHeader(w, "  ", h, false)
 		return nil
 	}
-	arch, err := npyReader().ReadArchive(f, st.Size())
+	arch, err := npyReader().OpenArchive(path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return err
 	}
+	defer arch.Close()
 	members := arch.Members
 	if member != "" {
 		m, ok := arch.Lookup(member)
@@ -104,11 +97,13 @@ func info(w *bufio.Writer, path string, d header.Describer) error {
 		fmt.Fprintf(w, "%s: .npz archive, %d %s\n", path, len(members), plural(len(members), "member", "members"))
 	}
 	for _, m := range members {
-		method := "stored"
-		if m.Method != 0 {
+		var method string
+		switch m.Method {
+		case zip.Store:
+			method = "stored"
+		case zip.Deflate:
 			method = fmt.Sprintf("deflated, %d bytes compressed", m.CompressedSize)
-		}
-		if m.Method != 0 && m.Method != 8 {
+		default:
 			method = fmt.Sprintf("compression method %d", m.Method)
 		}
 		if m.Header == nil {
@@ -116,7 +111,11 @@ func info(w *bufio.Writer, path string, d header.Describer) error {
 			continue
 		}
 		fmt.Fprintf(w, "  %s: %s, .npy version %s\n", m.Name, method, m.Header.Version)
-		writeHeader(w, "    ", m.Header, m.Method != 0)
+		h := *m.Header
+		if m.Method == zip.Store {
+			h.DataOffset = m.DataOffset
+		}
+		writeHeader(w, "    ", &h, m.Method != zip.Store)
 	}
 	return nil
 }
@@ -140,7 +139,7 @@ func writeHeader(w *bufio.Writer, indent string, h *header.Header, inflated bool
 	rows := [][2]string{
 		{"descr", descr},
 		{"dtype", dtypeText(h.DType)},
-		{"shape", shapeText(h.Shape)},
+		{"shape", layout.FormatShape(h.Shape)},
 		{"order", order},
 		{"offset", offset},
 		{"bytes", fmt.Sprintf("%d (%d %s of %d %s)", h.DataSize(), h.Count(), plural(int(h.Count()), "item", "items"), h.DType.Size, plural(h.DType.Size, "byte", "bytes"))},

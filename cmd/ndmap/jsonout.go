@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/internal/pylit"
 	"github.com/ndmap/ndmap/layout"
 )
 
@@ -16,7 +17,9 @@ import (
 //
 // data nests arrays as the shape does (a bare value for a 0-d array); the
 // encoding of each item is given in the package doc. The items are written
-// as they are read, one row at a time, so memory stays bounded.
+// as they are read, one row at a time, so memory stays bounded, and the
+// walk stops at the first write that fails, whose error it returns. (The
+// error of a bufio.Writer sticks: every later write returns it.)
 func writeJSON(w *bufio.Writer, u array.Items) error {
 	w.WriteString(`{"dtype": `)
 	w.WriteString(jsonString(descrText(u.DType())))
@@ -28,19 +31,20 @@ func writeJSON(w *bufio.Writer, u array.Items) error {
 		w.WriteString(strconv.Itoa(d))
 	}
 	w.WriteString(`], "data": `)
-	var buf []byte
-	buf = writeJSONItems(w, u, buf)
-	w.WriteString("}\n")
-	return nil
+	if _, err := writeJSONItems(w, u, nil); err != nil {
+		return err
+	}
+	_, err := w.WriteString("}\n")
+	return err
 }
 
-func writeJSONItems(w *bufio.Writer, u array.Items, buf []byte) []byte {
+func writeJSONItems(w *bufio.Writer, u array.Items, buf []byte) ([]byte, error) {
 	dt := u.DType()
 	switch u.NDim() {
 	case 0:
 		buf = appendJSONItem(buf[:0], dt, u.Bytes())
-		w.Write(buf)
-		return buf
+		_, err := w.Write(buf)
+		return buf, err
 	case 1:
 		w.WriteByte('[')
 		i := 0
@@ -50,21 +54,26 @@ func writeJSONItems(w *bufio.Writer, u array.Items, buf []byte) []byte {
 				buf = append(buf, ", "...)
 			}
 			buf = appendJSONItem(buf, dt, b)
-			w.Write(buf)
+			if _, err := w.Write(buf); err != nil {
+				return buf, err
+			}
 			i++
 		}
-		w.WriteByte(']')
-		return buf
+		_, err := w.WriteString("]")
+		return buf, err
 	}
 	w.WriteByte('[')
 	for i := range u.Len() {
 		if i > 0 {
 			w.WriteString(", ")
 		}
-		buf = writeJSONItems(w, u.Index(i), buf)
+		var err error
+		if buf, err = writeJSONItems(w, u.Index(i), buf); err != nil {
+			return buf, err
+		}
 	}
-	w.WriteByte(']')
-	return buf
+	_, err := w.WriteString("]")
+	return buf, err
 }
 
 // appendJSONItem appends the JSON value of one item of dt.
@@ -73,27 +82,23 @@ func appendJSONItem(buf []byte, dt layout.DType, b []byte) []byte {
 	case layout.Bool:
 		return strconv.AppendBool(buf, b[0] != 0)
 	case layout.Int, layout.Datetime, layout.Timedelta:
-		return strconv.AppendInt(buf, readInt(dt, b), 10)
+		return strconv.AppendInt(buf, dt.Int(b), 10)
 	case layout.Uint:
-		return strconv.AppendUint(buf, readUint(dt, b), 10)
+		return strconv.AppendUint(buf, dt.Uint(b), 10)
 	case layout.Float:
-		return append(buf, floatJSON(readFloat(dt, b), floatBits(dt))...)
+		return append(buf, floatJSON(dt.Float(b), floatBits(dt))...)
 	case layout.Complex:
-		re, im := readComplex(dt, b)
+		c := dt.Complex(b)
 		bits := floatBits(dt) / 2
 		buf = append(buf, '[')
-		buf = append(buf, floatJSON(re, bits)...)
+		buf = append(buf, floatJSON(real(c), bits)...)
 		buf = append(buf, ", "...)
-		buf = append(buf, floatJSON(im, bits)...)
+		buf = append(buf, floatJSON(imag(c), bits)...)
 		return append(buf, ']')
 	case layout.Bytes:
-		n := len(b)
-		for n > 0 && b[n-1] == 0 {
-			n--
-		}
-		return appendJSONString(buf, latin1(b[:n]))
+		return appendJSONString(buf, pylit.Latin1([]byte(dt.Text(b))))
 	case layout.Unicode:
-		return appendJSONString(buf, unicodeText(dt, b))
+		return appendJSONString(buf, dt.Text(b))
 	case layout.Struct:
 		buf = append(buf, '{')
 		for k, f := range dt.Fields {

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/ndmap/ndmap/header"
 )
 
 // Exit codes.
@@ -20,10 +23,16 @@ const usageText = `usage:
   ndmap info [raw flags] FILE...
   ndmap show [--json] [raw flags] TARGET
   ndmap stats [--axis N] [--json] [raw flags] TARGET
-  ndmap convert [raw flags] IN OUT
+  ndmap convert [--compress] [raw flags] IN OUT
 
 TARGET is file.npy, file.npy[INDEX], archive.npz:member or
 archive.npz:member[INDEX]; INDEX is NumPy's: [2], [-1, ::2], ['field'].
+OUT is file.npy, file.npz or folder/.
+Flags:
+  --json               print one JSON object instead of text (show, stats)
+  --axis N             statistics per index of axis N (stats)
+  --compress           deflate the members of an .npz OUT (convert)
+  --max-header-len N   read .npy headers longer than NumPy's limit (all)
 Raw flags describe files without a .npy header:
   --dtype '<f8' --shape 100,-1 --offset 128 [--fortran]
   --header-record 'rows:<i4,cols:<i4' --dtype '<f8' [--offset DATA]
@@ -43,12 +52,18 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes one command line and returns the exit code. A panic that
-// escapes a command (a fault on a file that shrank while mapped, a bug) is
-// turned into exit 1 with a one-line message rather than a trace.
+// run executes one command line and returns the exit code. Standard output
+// is buffered and flushed at the end: if it cannot be written (a full disk,
+// a closed descriptor), the command exits 1 with a message, whatever it
+// printed. A panic that escapes a command (a fault on a file that shrank
+// while mapped, a bug) is turned into exit 1 with a one-line message rather
+// than a trace.
 func run(args []string, stdout, stderr io.Writer) (code int) {
+	rec := &outputWriter{w: stdout}
+	out := bufio.NewWriter(rec)
 	defer func() {
 		if r := recover(); r != nil {
+			out.Flush()
 			fmt.Fprintf(stderr, "ndmap: %s\n", oneLine(fmt.Sprint(r)))
 			code = exitInput
 		}
@@ -60,18 +75,23 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	var err error
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "info":
-		err = runInfo(rest, stdout, stderr)
+		err = runInfo(rest, out, stderr)
 	case "show":
-		err = runShow(rest, stdout, stderr)
+		err = runShow(rest, out, stderr)
 	case "stats":
-		err = runStats(rest, stdout, stderr)
+		err = runStats(rest, out, stderr)
 	case "convert":
-		err = runConvert(rest, stdout, stderr)
+		err = runConvert(rest, out, stderr)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usageText)
-		return exitOK
+		fmt.Fprint(out, usageText)
 	default:
 		err = usagef("unknown command %q", cmd)
+	}
+	// When the output fails, that is what went wrong: an error the command
+	// returned then is most likely the write's own, come back through it.
+	out.Flush()
+	if rec.err != nil {
+		err = fmt.Errorf("writing the output: %w", rec.err)
 	}
 	var ue *usageError
 	switch {
@@ -82,14 +102,38 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "ndmap: %s\n%s", oneLine(ue.msg), usageText)
 		return exitUsage
-	default:
-		msg := oneLine(err.Error())
-		if strings.Contains(msg, "MaxHeaderLen") {
-			msg += " (--max-header-len raises the limit)"
-		}
-		fmt.Fprintf(stderr, "ndmap: %s\n", msg)
-		return exitInput
 	}
+	fmt.Fprint(stderr, errorLine(err))
+	return exitInput
+}
+
+// errorLine is the line that reports err on standard error.
+func errorLine(err error) string {
+	msg := oneLine(err.Error())
+	if errors.Is(err, header.ErrTooLong) {
+		msg += " (--max-header-len raises the limit)"
+	}
+	return "ndmap: " + msg + "\n"
+}
+
+// outputWriter keeps the first error of writing to w. On Unix a write to a
+// closed pipe on standard output never comes back with EPIPE: the runtime
+// ends the program with SIGPIPE, silently, as other tools end.
+type outputWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	if o.err != nil {
+		return 0, o.err
+	}
+	n, err := o.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	o.err = err
+	return n, err
 }
 
 // oneLine keeps an error message on one line, as the exit-1 contract asks.

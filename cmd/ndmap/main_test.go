@@ -3,45 +3,24 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
 
-// ndmapBin is the command built once for all tests, which run it end to
-// end as a user would.
-var ndmapBin string
+// mainEnv, set to "1", makes the test binary run main: the tests that need
+// a real process (its exit status, a standard output that is /dev/full or
+// a closed pipe) run the test binary itself as ndmap, rather than build the
+// command again.
+const mainEnv = "NDMAP_TEST_MAIN"
 
 func TestMain(m *testing.M) {
-	// Where there is no Go toolchain to build the command (CI runs the
-	// Windows test binaries under Wine), NDMAP_TEST_BIN names one built
-	// beforehand for the same system.
-	if bin := os.Getenv("NDMAP_TEST_BIN"); bin != "" {
-		ndmapBin = bin
-		os.Exit(m.Run())
+	if os.Getenv(mainEnv) == "1" {
+		main()
 	}
-	dir, err := os.MkdirTemp("", "ndmap-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	ndmapBin = filepath.Join(dir, "ndmap")
-	if runtime.GOOS == "windows" {
-		ndmapBin += ".exe"
-	}
-	out, err := exec.Command("go", "build", "-o", ndmapBin, ".").CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(m.Run())
 }
 
 const testdata = "../../testdata"
@@ -54,19 +33,27 @@ type result struct {
 	code           int
 }
 
+// ndmap runs the command in this process, through run as main does, so
+// that a run costs no process start and the race detector sees it.
 func ndmap(t *testing.T, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(ndmapBin, args...)
 	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("ndmap %q: %v", args, err)
-	}
+	code := run(args, &out, &errb)
 	return result{out.String(), errb.String(), code}
+}
+
+// ndmapCommand returns the command that runs ndmap with args in a process
+// of its own. The race detector, when the tests run under it, would make
+// each such process sleep a second at exit; the sleep is turned off.
+func ndmapCommand(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), mainEnv+"=1", "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	return cmd
 }
 
 // ok runs the command and fails the test unless it exits 0.

@@ -4,15 +4,13 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 
 	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/layout"
 	"github.com/ndmap/ndmap/mmap"
 )
 
-func runShow(args []string, stdout, _ io.Writer) error {
+func runShow(args []string, stdout *bufio.Writer, _ io.Writer) error {
 	fs := newFlagSet("show", "[--json] [raw flags] TARGET")
 	jsonOut := fs.Bool("json", false, "print one JSON object {\"dtype\", \"shape\", \"data\"} instead of text")
 	var raw rawFlags
@@ -28,8 +26,7 @@ func runShow(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriter(stdout)
-	defer w.Flush()
+	w := stdout
 	if !*jsonOut && !raw.set() && t.member == "" && len(t.steps) == 0 {
 		if kind, err := sniff(t.path); err == nil && kind == kindNPZ {
 			return showArchive(w, t.path)
@@ -48,7 +45,7 @@ func runShow(args []string, stdout, _ io.Writer) error {
 		if *jsonOut {
 			return writeJSON(w, u)
 		}
-		fmt.Fprintf(w, "%s  %s, shape %s\n", t.text, u.DType(), shapeText(u.Shape()))
+		fmt.Fprintf(w, "%s  %s, shape %s\n", t.text, u.DType(), layout.FormatShape(u.Shape()))
 		fmt.Fprintln(w, formatItems(u))
 		return nil
 	})
@@ -77,7 +74,7 @@ func showArchive(w *bufio.Writer, path string) error {
 			defer f.Close()
 			return f.Guard(func() error {
 				u := f.Items()
-				fmt.Fprintf(w, "%s:%s  %s, shape %s\n", path, name, u.DType(), shapeText(u.Shape()))
+				fmt.Fprintf(w, "%s:%s  %s, shape %s\n", path, name, u.DType(), layout.FormatShape(u.Shape()))
 				fmt.Fprintln(w, formatItems(u))
 				return nil
 			})
@@ -87,18 +84,6 @@ func showArchive(w *bufio.Writer, path string) error {
 		}
 	}
 	return nil
-}
-
-// shapeText writes a shape as a Python tuple: (), (5,), (4, 3).
-func shapeText(shape []int) string {
-	parts := make([]string, len(shape))
-	for i, d := range shape {
-		parts[i] = strconv.Itoa(d)
-	}
-	if len(shape) == 1 {
-		return "(" + parts[0] + ",)"
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // descrText returns the dtype as the JSON output and info name it: NumPy's

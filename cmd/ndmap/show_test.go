@@ -399,6 +399,40 @@ func python(t *testing.T, code string, args ...string) string {
 	return string(out)
 }
 
+// pythonEach runs code once for every input, in one Python process (whose
+// start, with NumPy's import, costs more than the work): code reads the
+// variable x, a JSON value, and prints. It returns what each printed.
+func pythonEach(t *testing.T, code string, inputs []any) []string {
+	t.Helper()
+	driver := `import contextlib, io, json, sys
+import numpy as np
+code = compile(sys.argv[1], "case", "exec")
+out = []
+for x in json.load(sys.stdin):
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exec(code, {"np": np, "json": json, "x": x})
+    out.append(buf.getvalue())
+json.dump(out, sys.stdout)`
+	in, err := json.Marshal(inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("/usr/bin/python3", "-c", driver, code)
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python: %v\n%s", err, stderr.Bytes())
+	}
+	var res []string
+	if err := json.Unmarshal(out, &res); err != nil || len(res) != len(inputs) {
+		t.Fatalf("python printed %d results for %d inputs: %v", len(res), len(inputs), err)
+	}
+	return res
+}
+
 // Printing matches NumPy's print() for every fixture, and selections of
 // them, character for character.
 func TestShowAgainstNumPy(t *testing.T) {
@@ -423,12 +457,16 @@ func TestShowAgainstNumPy(t *testing.T) {
 		tc{td("npy/channels.npy") + "[:, 3]", "np.load(" + strconv.Quote(td("npy/channels.npy")) + ")[:, 3]"},
 		tc{td("npy/db.npy") + "['value']", "np.load(" + strconv.Quote(td("npy/db.npy")) + ")['value']"},
 		tc{td("npy/struct_nested.npy") + "['grid']", "np.load(" + strconv.Quote(td("npy/struct_nested.npy")) + ")['grid']"})
-	for _, c := range cases {
+	exprs := make([]any, len(cases))
+	for i, c := range cases {
+		exprs[i] = c.expr
+	}
+	prints := pythonEach(t, "print(eval(x))", exprs)
+	for i, c := range cases {
 		t.Run(c.target, func(t *testing.T) {
 			out := ok(t, "show", c.target)
 			_, got, _ := strings.Cut(out, "\n")
-			want := python(t, "import numpy as np; print("+c.expr+")")
-			if got != want {
+			if want := prints[i]; got != want {
 				t.Errorf("show %s:\n%s\nNumPy prints:\n%s", c.target, got, want)
 			}
 		})
@@ -439,21 +477,23 @@ func TestShowAgainstNumPy(t *testing.T) {
 // for arrays of plain numbers.
 func TestShowJSONAgainstNumPy(t *testing.T) {
 	haveNumPy(t)
-	code := `import numpy as np, json, sys
-a = np.load(sys.argv[1])[tuple(eval(sys.argv[2]))] if len(sys.argv) > 2 else np.load(sys.argv[1])
+	code := `file, idx = x
+a = np.load(file)[tuple(eval(idx))] if idx else np.load(file)
 print(json.dumps(a.tolist()))`
-	for _, c := range []struct{ file, idx, sel string }{
+	cases := []struct{ file, idx, sel string }{
 		{"npy/frames.npy", "(1,)", "[1]"},
 		{"npy/i4_be_2x3.npy", "", ""},
 		{"npy/channels.npy", "(slice(None, None, 2), 1)", "[::2, 1]"},
 		{"npy/b1.npy", "", ""},
 		{"npy/noncontiguous.npy", "", ""},
-	} {
-		args := []string{td(c.file)}
-		if c.idx != "" {
-			args = append(args, c.idx)
-		}
-		want := python(t, code, args...)
+	}
+	inputs := make([]any, len(cases))
+	for i, c := range cases {
+		inputs[i] = []string{td(c.file), c.idx}
+	}
+	wants := pythonEach(t, code, inputs)
+	for i, c := range cases {
+		want := wants[i]
 		var w, g any
 		if err := json.Unmarshal([]byte(want), &w); err != nil {
 			t.Fatalf("%s: NumPy's JSON: %v", c.file, err)

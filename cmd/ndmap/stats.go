@@ -13,7 +13,7 @@ import (
 	"github.com/ndmap/ndmap/mmap"
 )
 
-func runStats(args []string, stdout, stderr io.Writer) error {
+func runStats(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 	fs := newFlagSet("stats", "[--axis N] [--json] [raw flags] TARGET")
 	axis := fs.Int("axis", math.MinInt, "give statistics per index of this axis (negative counts from the end)")
 	jsonOut := fs.Bool("json", false, "print one JSON object instead of text")
@@ -35,8 +35,7 @@ func runStats(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	w := bufio.NewWriter(stdout)
-	defer w.Flush()
+	w := stdout
 	return f.Guard(func() error {
 		u, err := t.apply(f.Items())
 		if err != nil {
@@ -318,7 +317,7 @@ func statFloat(x float64) string {
 }
 
 func writeStatsText(w *bufio.Writer, label string, u array.Items, axis int, accs []acc) {
-	fmt.Fprintf(w, "%s  %s, shape %s", label, u.DType(), shapeText(u.Shape()))
+	fmt.Fprintf(w, "%s  %s, shape %s", label, u.DType(), layout.FormatShape(u.Shape()))
 	if axis >= 0 {
 		fmt.Fprintf(w, ", per index of axis %d", axis)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,8 +37,9 @@ func (r *rawFlags) register(fs *flag.FlagSet) {
 func (r *rawFlags) set() bool { return r.dtype != "" || r.record != "" || r.shape != "" }
 
 // describer checks the flags and returns the header.Describer they give.
-// Mistakes are usage errors, found here so that header.Raw and
-// header.Record never see a description they would panic on.
+// Mistakes are usage errors: the syntax of each flag is checked here, and
+// what the description means by header's Validate, so that Describe never
+// sees a description it would refuse.
 func (r *rawFlags) describer() (header.Describer, error) {
 	if r.dtype == "" {
 		return nil, usagef("a raw file needs --dtype")
@@ -48,8 +48,9 @@ func (r *rawFlags) describer() (header.Describer, error) {
 	if err != nil {
 		return nil, usagef("--dtype %q: %v", r.dtype, err)
 	}
-	if r.offset < 0 {
-		return nil, usagef("--offset %d is negative", r.offset)
+	var d interface {
+		header.Describer
+		Validate() error
 	}
 	if r.record != "" {
 		if r.shape != "" {
@@ -61,23 +62,20 @@ func (r *rawFlags) describer() (header.Describer, error) {
 		}
 		var axes []string
 		for _, f := range rec.Fields {
-			if len(f.Shape) > 0 || (f.Type.Kind != layout.Int && f.Type.Kind != layout.Uint && f.Type.Kind != layout.Float) {
-				return nil, usagef("--header-record: field %q is %s; the fields giving the axes must be integers or floats", f.Name, f.Type)
-			}
 			axes = append(axes, f.Name)
 		}
-		return header.Record{Header: rec, Shape: axes, DType: dt, DataOffset: r.offset, FortranOrder: r.fortran}, nil
-	}
-	shape, err := parseShape(r.shape)
-	if err != nil {
-		return nil, usagef("--shape %q: %v", r.shape, err)
-	}
-	for _, d := range shape {
-		if d == -1 && dt.Size == 0 {
-			return nil, usagef("--shape -1 needs a dtype of non-zero size")
+		d = header.Record{Header: rec, Shape: axes, DType: dt, DataOffset: r.offset, FortranOrder: r.fortran}
+	} else {
+		shape, err := parseShape(r.shape)
+		if err != nil {
+			return nil, usagef("--shape %q: %v", r.shape, err)
 		}
+		d = header.Raw{Offset: r.offset, DType: dt, Shape: shape, FortranOrder: r.fortran}
 	}
-	return header.Raw{Offset: r.offset, DType: dt, Shape: shape, FortranOrder: r.fortran}, nil
+	if err := d.Validate(); err != nil {
+		return nil, usagef("%v", err)
+	}
+	return d, nil
 }
 
 // parseDType reads a dtype given on the command line: a type string NumPy's
@@ -114,7 +112,8 @@ func parseRecord(s string) (layout.DType, error) {
 }
 
 // parseShape reads "100,-1", "(100, -1)" or "" (nil: 1-d over the file).
-// "()" is the shape of a 0-d array.
+// "()" is the shape of a 0-d array. Which dimensions make sense is
+// header.Raw's to say.
 func parseShape(s string) ([]int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -122,7 +121,6 @@ func parseShape(s string) ([]int, error) {
 	}
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "("), ")"))
 	shape := []int{}
-	unknown := 0
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -132,16 +130,7 @@ func parseShape(s string) ([]int, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%q is not an integer", part)
 		}
-		if d < -1 {
-			return nil, fmt.Errorf("dimension %d is negative", d)
-		}
-		if d == -1 {
-			unknown++
-		}
 		shape = append(shape, d)
-	}
-	if unknown > 1 {
-		return nil, errors.New("only one dimension may be -1")
 	}
 	return shape, nil
 }
@@ -350,18 +339,13 @@ func openTarget(t target, raw *rawFlags) (*array.File, error) {
 
 // readArchive lists the members of the .npz archive at path.
 func readArchive(path string) (*header.Archive, error) {
-	f, err := os.Open(path)
+	arch, err := npyReader().OpenArchive(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
+	// The listing is all that is wanted: members are opened through array.
+	if err := arch.Close(); err != nil {
 		return nil, err
-	}
-	arch, err := npyReader().ReadArchive(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return arch, nil
 }

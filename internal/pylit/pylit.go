@@ -1,5 +1,5 @@
-// Package pylit reads the Python literals found in NumPy .npy headers and
-// writes Python's repr of a str.
+// Package pylit reads the Python literals found in NumPy .npy headers,
+// writes Python's repr of a str, and decodes latin-1 text as Python does.
 //
 // Parse accepts the subset of Python 3 literal syntax that ast.literal_eval
 // would accept in a header: strings (single, double and triple quoted, with
@@ -586,4 +586,25 @@ func Quote(s string) string {
 // Unicode categories Cc, Cf, Cs, Co, Cn, Zl, Zp or Zs, except the space.
 func isPrintable(r rune) bool {
 	return r == ' ' || unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S)
+}
+
+// Latin1 decodes latin-1 bytes as Python's bytes.decode('latin-1') does:
+// each byte is the code point of the same value. The headers of .npy
+// versions 1.0 and 2.0 are latin-1, and NumPy's bytes items print as it.
+func Latin1(b []byte) string {
+	ascii := true
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return string(b)
+	}
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = utf8.AppendRune(out, rune(c))
+	}
+	return string(out)
 }

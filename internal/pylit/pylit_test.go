@@ -304,3 +304,18 @@ func ExampleParse() {
 	// descr string '<f8'
 	// shape tuple (3, 4)
 }
+
+func TestLatin1(t *testing.T) {
+	for _, tt := range []struct {
+		in   []byte
+		want string
+	}{
+		{nil, ""},
+		{[]byte("plain"), "plain"},
+		{[]byte{'a', 0xe9, 0xff, 0x80, 0}, "a\u00e9\u00ff\u0080\x00"},
+	} {
+		if got := Latin1(tt.in); got != tt.want {
+			t.Errorf("Latin1(% x) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
