@@ -32,6 +32,7 @@ var (
 
 // FormatError reports malformed input and where in the file it was found.
 type FormatError struct {
+	Format string // the format subpackage that found it ("mrc", "fits"), or "" for this package
 	Path   string // the file, when the error came through a function given its path
 	Offset int64  // byte offset in the file (for .npz members: in the archive when known)
 	Msg    string // what was wrong
@@ -39,9 +40,14 @@ type FormatError struct {
 }
 
 // Error returns "header: <Path>: <Msg> at byte <Offset>", without the path
-// when it is not known.
+// when it is not known, and with the Format's name in place of "header"
+// when a format subpackage found the problem.
 func (e *FormatError) Error() string {
-	return "header: " + inPath(e.Path) + e.Msg + " at byte " + strconv.FormatInt(e.Offset, 10)
+	prefix := "header: "
+	if e.Format != "" {
+		prefix = e.Format + ": "
+	}
+	return prefix + inPath(e.Path) + e.Msg + " at byte " + strconv.FormatInt(e.Offset, 10)
 }
 
 // Unwrap returns [ErrFormat], and the underlying cause when there is one, so

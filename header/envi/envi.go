@@ -153,11 +153,11 @@ func (h *Header) Array() *header.Header {
 // as ENVI allows them.
 func (h *Header) Describe(_ io.ReaderAt, size int64) (*header.Header, error) {
 	if h.HeaderOffset < 0 {
-		return nil, &header.FormatError{Msg: fmt.Sprintf("envi: header offset %d is negative", h.HeaderOffset)}
+		return nil, &header.FormatError{Format: "envi", Msg: fmt.Sprintf("header offset %d is negative", h.HeaderOffset)}
 	}
 	for _, d := range h.Shape() {
 		if d < 0 {
-			return nil, &header.FormatError{Msg: fmt.Sprintf("envi: shape %v has a negative dimension", h.Shape())}
+			return nil, &header.FormatError{Format: "envi", Msg: fmt.Sprintf("shape %v has a negative dimension", h.Shape())}
 		}
 	}
 	return header.Raw{Offset: h.HeaderOffset, DType: h.DType, Shape: h.Shape()}.Describe(nil, size)
@@ -224,7 +224,7 @@ func (h *Header) Floats(key string) ([]float64, error) {
 	for i, s := range items {
 		x, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return nil, &header.FormatError{Offset: f.Offset, Msg: fmt.Sprintf("envi: %s item %d %q is not a number", key, i, s)}
+			return nil, &header.FormatError{Offset: f.Offset, Format: "envi", Msg: fmt.Sprintf("%s item %d %q is not a number", key, i, s)}
 		}
 		v[i] = x
 	}
@@ -295,7 +295,7 @@ func ReadFile(name string) (*Header, error) {
 // [ErrUnsupported].
 func Read(r io.ReaderAt, size int64) (*Header, error) {
 	if size < 0 || size > MaxHeaderSize {
-		return nil, &header.FormatError{Msg: fmt.Sprintf("envi: header of %d bytes is over the %d-byte limit", size, MaxHeaderSize)}
+		return nil, &header.FormatError{Format: "envi", Msg: fmt.Sprintf("header of %d bytes is over the %d-byte limit", size, MaxHeaderSize)}
 	}
 	buf := make([]byte, size)
 	n, err := r.ReadAt(buf, 0)
@@ -321,7 +321,7 @@ type raw struct {
 func parse(text string) (*Header, error) {
 	lines, offs := splitLines(text)
 	if len(lines) == 0 || !strings.HasPrefix(strings.TrimSpace(lines[0]), "ENVI") {
-		return nil, &header.FormatError{Msg: `envi: first line does not start with "ENVI"`}
+		return nil, &header.FormatError{Format: "envi", Msg: `first line does not start with "ENVI"`}
 	}
 	var order []string
 	fields := map[string]raw{}
@@ -342,7 +342,7 @@ func parse(text string) (*Header, error) {
 			for !strings.HasSuffix(val, "}") {
 				i++
 				if i >= len(lines) {
-					return nil, &header.FormatError{Offset: offs[start], Msg: fmt.Sprintf("envi: %s: brace not closed before the end of the header", key)}
+					return nil, &header.FormatError{Offset: offs[start], Format: "envi", Msg: fmt.Sprintf("%s: brace not closed before the end of the header", key)}
 				}
 				l := strings.TrimSpace(lines[i])
 				if strings.HasPrefix(l, ";") {
@@ -371,9 +371,9 @@ func parse(text string) (*Header, error) {
 	if !ok {
 		f := fields["data type"]
 		if name, known := typeNames[int(code)]; known {
-			return nil, &header.FormatError{Offset: f.off, Msg: fmt.Sprintf("envi: data type %d (%s) holds no plain numbers", code, name), Err: ErrUnsupported}
+			return nil, &header.FormatError{Offset: f.off, Format: "envi", Msg: fmt.Sprintf("data type %d (%s) holds no plain numbers", code, name), Err: ErrUnsupported}
 		}
-		return nil, &header.FormatError{Offset: f.off, Msg: fmt.Sprintf("envi: data type %d is not an ENVI data type", code)}
+		return nil, &header.FormatError{Offset: f.off, Format: "envi", Msg: fmt.Sprintf("data type %d is not an ENVI data type", code)}
 	}
 	if dt.Size > 1 {
 		switch d.int("byte order", -1, true) {
@@ -383,11 +383,11 @@ func parse(text string) (*Header, error) {
 			dt.Order = layout.BigEndian
 		default:
 			if d.err == nil {
-				d.err = &header.FormatError{Offset: fields["byte order"].off, Msg: fmt.Sprintf("envi: byte order %q is neither 0 (little-endian) nor 1 (big-endian)", fields["byte order"].value)}
+				d.err = &header.FormatError{Offset: fields["byte order"].off, Format: "envi", Msg: fmt.Sprintf("byte order %q is neither 0 (little-endian) nor 1 (big-endian)", fields["byte order"].value)}
 			}
 		}
 	} else if f, ok := fields["byte order"]; ok && f.value != "0" && f.value != "1" {
-		d.err = &header.FormatError{Offset: f.off, Msg: fmt.Sprintf("envi: byte order %q is neither 0 (little-endian) nor 1 (big-endian)", f.value)}
+		d.err = &header.FormatError{Offset: f.off, Format: "envi", Msg: fmt.Sprintf("byte order %q is neither 0 (little-endian) nor 1 (big-endian)", f.value)}
 	}
 	h.DType = dt
 	h.HeaderOffset = d.int("header offset", 0, false)
@@ -422,7 +422,7 @@ func parse(text string) (*Header, error) {
 		return nil, err
 	}
 	if _, err := layout.ByteSize(h.Shape(), h.DType.Size); err != nil {
-		return nil, &header.FormatError{Offset: fields["samples"].off, Msg: fmt.Sprintf("envi: %d samples, %d lines and %d bands of %d bytes", h.Samples, h.Lines, h.Bands, h.DType.Size), Err: err}
+		return nil, &header.FormatError{Offset: fields["samples"].off, Format: "envi", Msg: fmt.Sprintf("%d samples, %d lines and %d bands of %d bytes", h.Samples, h.Lines, h.Bands, h.DType.Size), Err: err}
 	}
 	for _, k := range order {
 		if !isTyped(k) {
@@ -436,7 +436,7 @@ func parse(text string) (*Header, error) {
 // data file.
 func checkMappable(fields map[string]raw, h *Header) error {
 	if f, ok := fields["file compression"]; ok && f.value != "0" {
-		return &header.FormatError{Offset: f.off, Msg: fmt.Sprintf("envi: file compression = %s: compressed data cannot be mapped", f.value), Err: ErrUnsupported}
+		return &header.FormatError{Offset: f.off, Format: "envi", Msg: fmt.Sprintf("file compression = %s: compressed data cannot be mapped", f.value), Err: ErrUnsupported}
 	}
 	for _, k := range []string{"major frame offsets", "minor frame offsets"} {
 		f, ok := fields[k]
@@ -446,15 +446,15 @@ func checkMappable(fields map[string]raw, h *Header) error {
 		for _, s := range splitList(f.value) {
 			n, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
-				return &header.FormatError{Offset: f.off, Msg: fmt.Sprintf("envi: %s item %q is not an integer", k, s)}
+				return &header.FormatError{Offset: f.off, Format: "envi", Msg: fmt.Sprintf("%s item %q is not an integer", k, s)}
 			}
 			if n != 0 {
-				return &header.FormatError{Offset: f.off, Msg: fmt.Sprintf("envi: %s %s put gaps between the data's frames", k, f.value), Err: ErrUnsupported}
+				return &header.FormatError{Offset: f.off, Format: "envi", Msg: fmt.Sprintf("%s %s put gaps between the data's frames", k, f.value), Err: ErrUnsupported}
 			}
 		}
 	}
 	if h.isLibrary() && h.Bands != 1 {
-		return &header.FormatError{Offset: fields["bands"].off, Msg: fmt.Sprintf("envi: a spectral library with %d bands, not 1", h.Bands), Err: ErrUnsupported}
+		return &header.FormatError{Offset: fields["bands"].off, Format: "envi", Msg: fmt.Sprintf("a spectral library with %d bands, not 1", h.Bands), Err: ErrUnsupported}
 	}
 	return nil
 }
@@ -492,7 +492,7 @@ type decoder struct {
 
 func (d *decoder) fail(off int64, format string, args ...any) {
 	if d.err == nil {
-		d.err = &header.FormatError{Offset: off, Msg: "envi: " + fmt.Sprintf(format, args...)}
+		d.err = &header.FormatError{Offset: off, Format: "envi", Msg: fmt.Sprintf(format, args...)}
 	}
 }
 

@@ -227,7 +227,7 @@ func TestRead(t *testing.T) {
 				if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.err) || fe.Offset != tt.off || errors.Is(err, envi.ErrUnsupported) != tt.uns {
 					t.Fatalf("Read(%q) = %v, want a FormatError at byte %d mentioning %q (unsupported: %v)", tt.in, err, tt.off, tt.err, tt.uns)
 				}
-				if !strings.HasPrefix(fe.Msg, "envi: ") {
+				if fe.Format != "envi" {
 					t.Errorf("message %q does not start with the package name", fe.Msg)
 				}
 				return

@@ -62,7 +62,7 @@ func notImage(h *HDU) error {
 		return fmt.Errorf("fits: HDU %d has no data (NAXIS = 0)", h.Index)
 	}
 	c, _ := h.Get("GROUPS")
-	return &header.FormatError{Offset: c.Offset, Msg: fmt.Sprintf("fits: HDU %d holds random groups, which are not supported", h.Index), Err: layout.ErrUnsupported}
+	return &header.FormatError{Offset: c.Offset, Format: "fits", Msg: fmt.Sprintf("HDU %d holds random groups, which are not supported", h.Index), Err: layout.ErrUnsupported}
 }
 
 // Describe reads the HDUs of a FITS file of the given size and returns the

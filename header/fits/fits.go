@@ -197,7 +197,7 @@ func ReadFile(name string) (*File, error) {
 // fail returns a FormatError at byte off whose message starts with the
 // package name.
 func fail(off int64, format string, args ...any) *header.FormatError {
-	return &header.FormatError{Offset: off, Msg: "fits: " + fmt.Sprintf(format, args...)}
+	return &header.FormatError{Offset: off, Format: "fits", Msg: fmt.Sprintf(format, args...)}
 }
 
 // Read reads the headers of every HDU of a FITS file of the given size,

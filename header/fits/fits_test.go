@@ -298,11 +298,11 @@ var errorTests = []struct {
 	text string
 	want string
 }{
-	{1, "BITPIX  =                   12", "header: fits: BITPIX is 12, not 8, 16, 32, 64, -32 or -64 at byte 80"},
-	{2, "NAXIS   =                 1000", "header: fits: NAXIS is 1000, not 0 to 999 at byte 160"},
-	{3, "NAXIS1  = 'four'", "header: fits: NAXIS1 is \"four\", not an integer at byte 240"},
-	{3, "NAXIS1  =               100000", "header: fits: data of shape [2 3 100000] needs 2400000 bytes, but the file has 2880 after the header at byte 2880"},
-	{0, "SIMPLE  =                    T \x01", "header: fits: card holds byte 0x01, which is not printable ASCII at byte 31"},
+	{1, "BITPIX  =                   12", "fits: BITPIX is 12, not 8, 16, 32, 64, -32 or -64 at byte 80"},
+	{2, "NAXIS   =                 1000", "fits: NAXIS is 1000, not 0 to 999 at byte 160"},
+	{3, "NAXIS1  = 'four'", "fits: NAXIS1 is \"four\", not an integer at byte 240"},
+	{3, "NAXIS1  =               100000", "fits: data of shape [2 3 100000] needs 2400000 bytes, but the file has 2880 after the header at byte 2880"},
+	{0, "SIMPLE  =                    T \x01", "fits: card holds byte 0x01, which is not printable ASCII at byte 31"},
 }
 
 // Errors name the card and its byte offset.

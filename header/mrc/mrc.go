@@ -159,7 +159,7 @@ func Read(r io.ReaderAt, size int64) (*Header, error) {
 // fail returns a FormatError at byte off whose message starts with the
 // package name.
 func fail(off int64, format string, args ...any) *header.FormatError {
-	return &header.FormatError{Offset: off, Msg: "mrc: " + fmt.Sprintf(format, args...)}
+	return &header.FormatError{Offset: off, Format: "mrc", Msg: fmt.Sprintf(format, args...)}
 }
 
 // parse decodes the fixed header b of a file of the given size.
@@ -289,9 +289,9 @@ func modeDType(m int, o layout.ByteOrder) (layout.DType, error) {
 	case 12:
 		dt = layout.Half
 	case 3:
-		return dt, &header.FormatError{Offset: offMode, Msg: "mrc: MODE 3 (complex int16) has no NumPy dtype and is not supported", Err: layout.ErrUnsupported}
+		return dt, &header.FormatError{Offset: offMode, Format: "mrc", Msg: "MODE 3 (complex int16) has no NumPy dtype and is not supported", Err: layout.ErrUnsupported}
 	case 101:
-		return dt, &header.FormatError{Offset: offMode, Msg: "mrc: MODE 101 (4-bit integers, two to a byte) cannot be mapped as items and is not supported", Err: layout.ErrUnsupported}
+		return dt, &header.FormatError{Offset: offMode, Format: "mrc", Msg: "MODE 101 (4-bit integers, two to a byte) cannot be mapped as items and is not supported", Err: layout.ErrUnsupported}
 	default:
 		return dt, fail(offMode, "MODE %d is not an MRC2014 mode", m)
 	}

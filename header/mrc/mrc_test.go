@@ -211,16 +211,16 @@ var errorTests = []struct {
 	patch func(b []byte)
 	want  string
 }{
-	{"mode 3", func(b []byte) { b[12] = 3 }, "header: mrc: MODE 3 (complex int16) has no NumPy dtype and is not supported at byte 12: layout: unsupported dtype"},
-	{"negative NY", func(b []byte) { b[4], b[5], b[6], b[7] = 0xff, 0xff, 0xff, 0xff }, "header: mrc: NY is negative: -1 at byte 4"},
+	{"mode 3", func(b []byte) { b[12] = 3 }, "mrc: MODE 3 (complex int16) has no NumPy dtype and is not supported at byte 12"},
+	{"negative NY", func(b []byte) { b[4], b[5], b[6], b[7] = 0xff, 0xff, 0xff, 0xff }, "mrc: NY is negative: -1 at byte 4"},
 	{"stamp zero, mode known", func(b []byte) { copy(b[212:], []byte{0, 0, 0, 0}) }, ""},
-	{"stamp zero, mode unknown", func(b []byte) { copy(b[212:], []byte{0, 0, 0, 0}); b[12] = 9 }, "header: mrc: machine stamp 00 00 00 00 gives no byte order, and MODE does not tell at byte 212"},
+	{"stamp zero, mode unknown", func(b []byte) { copy(b[212:], []byte{0, 0, 0, 0}); b[12] = 9 }, "mrc: machine stamp 00 00 00 00 gives no byte order, and MODE does not tell at byte 212"},
 	{"overflow", func(b []byte) {
 		for i := range 12 {
 			b[i] = 0x7f
 		}
 		b[12] = 2
-	}, "header: mrc: NX, NY and NZ (2139062143, 2139062143, 2139062143) of 4-byte items overflow at byte 0"},
+	}, "mrc: NX, NY and NZ (2139062143, 2139062143, 2139062143) of 4-byte items overflow at byte 0"},
 }
 
 // Errors name the field and its byte offset.

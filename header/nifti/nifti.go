@@ -181,7 +181,7 @@ func open(name string) (*os.File, int64, error) {
 // fail returns a FormatError at byte off whose message starts with the
 // package name.
 func fail(off int64, format string, args ...any) *header.FormatError {
-	return &header.FormatError{Offset: off, Msg: "nifti: " + fmt.Sprintf(format, args...)}
+	return &header.FormatError{Offset: off, Format: "nifti", Msg: fmt.Sprintf(format, args...)}
 }
 
 func magicOffset(version int) int64 {
@@ -513,7 +513,7 @@ func dtype(code int, o layout.ByteOrder) (layout.DType, *header.FormatError) {
 		dt = layout.Complex128
 	case 1, 1536, 2048:
 		what := map[int]string{1: "binary (1 bit per voxel)", 1536: "float128", 2048: "complex256"}[code]
-		return dt, &header.FormatError{Msg: fmt.Sprintf("nifti: datatype %d (%s) has no dtype that can be mapped", code, what), Err: layout.ErrUnsupported}
+		return dt, &header.FormatError{Format: "nifti", Msg: fmt.Sprintf("datatype %d (%s) has no dtype that can be mapped", code, what), Err: layout.ErrUnsupported}
 	default:
 		return dt, fail(0, "datatype %d is not a NIfTI datatype", code)
 	}

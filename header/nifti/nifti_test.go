@@ -256,11 +256,11 @@ var errorTests = []struct {
 	patch func(b []byte)
 	want  string
 }{
-	{"float32.nii", func(b []byte) { b[70], b[71] = 0, 6 }, "header: nifti: datatype 1536 (float128) has no dtype that can be mapped at byte 70: layout: unsupported dtype"},
-	{"float32.nii", func(b []byte) { b[44], b[45] = 0xfe, 0xff }, "header: nifti: dim[2] is -2 at byte 44"},
-	{"float32.nii", func(b []byte) { b[0] = 0 }, "header: nifti: sizeof_hdr is 00 01 00 00, neither 348 (NIfTI-1) nor 540 (NIfTI-2) in either byte order at byte 0"},
-	{"nifti2.nii", func(b []byte) { b[168] = 0 }, "header: nifti: vox_offset 512 of a single file lies inside its header at byte 168"},
-	{"nifti2.nii", func(b []byte) { b[6] = '1' }, "header: nifti: magic is \"n+1\\x00\\r\\n\\x1a\\n\", not \"n+2\" or \"ni2\" followed by \\0\\r\\n\\032\\n at byte 4"},
+	{"float32.nii", func(b []byte) { b[70], b[71] = 0, 6 }, "nifti: datatype 1536 (float128) has no dtype that can be mapped at byte 70"},
+	{"float32.nii", func(b []byte) { b[44], b[45] = 0xfe, 0xff }, "nifti: dim[2] is -2 at byte 44"},
+	{"float32.nii", func(b []byte) { b[0] = 0 }, "nifti: sizeof_hdr is 00 01 00 00, neither 348 (NIfTI-1) nor 540 (NIfTI-2) in either byte order at byte 0"},
+	{"nifti2.nii", func(b []byte) { b[168] = 0 }, "nifti: vox_offset 512 of a single file lies inside its header at byte 168"},
+	{"nifti2.nii", func(b []byte) { b[6] = '1' }, "nifti: magic is \"n+1\\x00\\r\\n\\x1a\\n\", not \"n+2\" or \"ni2\" followed by \\0\\r\\n\\032\\n at byte 4"},
 }
 
 // Errors name the field and its byte offset.

@@ -95,7 +95,7 @@ func (m *Meta) Channels() ([]Channel, error) {
 		d.nidq(chans)
 	default:
 		f, _ := m.field("typeThis")
-		return nil, &header.FormatError{Offset: f.Offset, Msg: fmt.Sprintf("spikeglx: the gains of %q streams are not known", t), Err: ErrUnsupported}
+		return nil, &header.FormatError{Offset: f.Offset, Format: "spikeglx", Msg: fmt.Sprintf("the gains of %q streams are not known", t), Err: ErrUnsupported}
 	}
 	d.names(chans)
 	if d.err != nil {
@@ -129,7 +129,7 @@ func (d *metaDecoder) fail(f Field, unsupported bool, format string, args ...any
 	if d.err != nil {
 		return
 	}
-	e := &header.FormatError{Offset: f.Offset, Msg: "spikeglx: " + fmt.Sprintf(format, args...)}
+	e := &header.FormatError{Offset: f.Offset, Format: "spikeglx", Msg: fmt.Sprintf(format, args...)}
 	if unsupported {
 		e.Err = ErrUnsupported
 	}

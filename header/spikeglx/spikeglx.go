@@ -114,15 +114,15 @@ func (m *Meta) Samples(size int64) int64 {
 // fileSizeBytes gives a [*header.FormatError]; bytes after it are ignored.
 func (m *Meta) Describe(_ io.ReaderAt, size int64) (*header.Header, error) {
 	if m.SavedChans <= 0 {
-		return nil, &header.FormatError{Msg: fmt.Sprintf("spikeglx: nSavedChans %d is not positive", m.SavedChans)}
+		return nil, &header.FormatError{Format: "spikeglx", Msg: fmt.Sprintf("nSavedChans %d is not positive", m.SavedChans)}
 	}
 	if m.FileSize >= 0 && size < m.FileSize {
 		f, _ := m.field("fileSizeBytes")
-		return nil, &header.FormatError{Offset: size, Msg: fmt.Sprintf("spikeglx: .bin file is %d bytes, shorter than fileSizeBytes=%d (offset %d of the meta)", size, m.FileSize, f.Offset)}
+		return nil, &header.FormatError{Offset: size, Format: "spikeglx", Msg: fmt.Sprintf(".bin file is %d bytes, shorter than fileSizeBytes=%d (offset %d of the meta)", size, m.FileSize, f.Offset)}
 	}
 	n := m.Samples(size)
 	if n > math.MaxInt {
-		return nil, &header.FormatError{Msg: fmt.Sprintf("spikeglx: %d samples are too many for this platform", n)}
+		return nil, &header.FormatError{Format: "spikeglx", Msg: fmt.Sprintf("%d samples are too many for this platform", n)}
 	}
 	return header.Raw{DType: DType, Shape: []int{int(n), m.SavedChans}}.Describe(nil, size)
 }
@@ -166,7 +166,7 @@ func StreamName(name string) string {
 // names are decoded later, by [Meta.Channels].
 func Read(r io.ReaderAt, size int64) (*Meta, error) {
 	if size < 0 || size > MaxMetaSize {
-		return nil, &header.FormatError{Msg: fmt.Sprintf("spikeglx: meta file of %d bytes is over the %d-byte limit", size, MaxMetaSize)}
+		return nil, &header.FormatError{Format: "spikeglx", Msg: fmt.Sprintf("meta file of %d bytes is over the %d-byte limit", size, MaxMetaSize)}
 	}
 	buf := make([]byte, size)
 	n, err := r.ReadAt(buf, 0)
@@ -202,17 +202,17 @@ func parse(text string) (*Meta, error) {
 	end := int64(len(text))
 	f, ok := m.field("nSavedChans")
 	if !ok {
-		return nil, &header.FormatError{Offset: end, Msg: "spikeglx: nSavedChans is missing"}
+		return nil, &header.FormatError{Offset: end, Format: "spikeglx", Msg: "nSavedChans is missing"}
 	}
 	c, err := strconv.ParseInt(f.Value, 10, 64)
 	if err != nil || c <= 0 || c > maxChans {
-		return nil, &header.FormatError{Offset: f.Offset, Msg: fmt.Sprintf("spikeglx: nSavedChans %q is not a channel count from 1 to %d", f.Value, maxChans)}
+		return nil, &header.FormatError{Offset: f.Offset, Format: "spikeglx", Msg: fmt.Sprintf("nSavedChans %q is not a channel count from 1 to %d", f.Value, maxChans)}
 	}
 	m.SavedChans = int(c)
 	if f, ok := m.field("fileSizeBytes"); ok {
 		n, err := strconv.ParseInt(f.Value, 10, 64)
 		if err != nil || n < 0 {
-			return nil, &header.FormatError{Offset: f.Offset, Msg: fmt.Sprintf("spikeglx: fileSizeBytes %q is not a byte count", f.Value)}
+			return nil, &header.FormatError{Offset: f.Offset, Format: "spikeglx", Msg: fmt.Sprintf("fileSizeBytes %q is not a byte count", f.Value)}
 		}
 		m.FileSize = n
 	}
@@ -224,7 +224,7 @@ func parse(text string) (*Meta, error) {
 		}
 		r, err := strconv.ParseFloat(f.Value, 64)
 		if err != nil || !(r > 0) || math.IsInf(r, 0) {
-			return nil, &header.FormatError{Offset: f.Offset, Msg: fmt.Sprintf("spikeglx: %s %q is not a sample rate", k, f.Value)}
+			return nil, &header.FormatError{Offset: f.Offset, Format: "spikeglx", Msg: fmt.Sprintf("%s %q is not a sample rate", k, f.Value)}
 		}
 		m.SampleRate = r
 		break

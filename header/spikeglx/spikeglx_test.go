@@ -175,7 +175,7 @@ func TestRead(t *testing.T) {
 			m, err := spikeglx.Read(strings.NewReader(tt.in), int64(len(tt.in)))
 			if tt.err != "" {
 				var fe *header.FormatError
-				if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.err) || fe.Offset != tt.off || !strings.HasPrefix(fe.Msg, "spikeglx: ") {
+				if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.err) || fe.Offset != tt.off || fe.Format != "spikeglx" {
 					t.Fatalf("Read(%q) = %v, want a FormatError at byte %d mentioning %q", tt.in, err, tt.off, tt.err)
 				}
 				return

@@ -114,7 +114,7 @@ type ifd struct {
 }
 
 func (f *file) errAt(off int64, format string, args ...any) error {
-	return &header.FormatError{Offset: off, Msg: "tiff: " + fmt.Sprintf(format, args...)}
+	return &header.FormatError{Offset: off, Format: "tiff", Msg: fmt.Sprintf(format, args...)}
 }
 
 // read reads n bytes at off, counted against the budget so that a file
@@ -136,7 +136,7 @@ func (f *file) read(off, n int64, what string) ([]byte, error) {
 		if err == nil || err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, &header.FormatError{Offset: off, Msg: "tiff: reading " + what, Err: err}
+		return nil, &header.FormatError{Offset: off, Format: "tiff", Msg: "reading " + what, Err: err}
 	}
 	return b, nil
 }

@@ -87,7 +87,7 @@ func (f *file) findSeries(ps []*page) (*series, error) {
 			return f.generic(ps), nil
 		}
 		if k.is(ps) {
-			return nil, &header.FormatError{Offset: p0.offset, Msg: fmt.Sprintf("tiff: %s files are not supported: their shape comes from metadata this package does not read", k.name), Err: ErrUnsupported}
+			return nil, &header.FormatError{Offset: p0.offset, Format: "tiff", Msg: fmt.Sprintf("%s files are not supported: their shape comes from metadata this package does not read", k.name), Err: ErrUnsupported}
 		}
 	}
 	return f.generic(ps), nil
@@ -162,7 +162,7 @@ func (f *file) shaped(ps []*page, desc text) (*series, error) {
 			return nil, f.errAt(p0.offset, "shaped description is not a JSON object")
 		}
 		if err := json.Unmarshal([]byte(d), &meta); err != nil {
-			return nil, &header.FormatError{Offset: p0.offset, Msg: "tiff: shaped description of page 0", Err: err}
+			return nil, &header.FormatError{Offset: p0.offset, Format: "tiff", Msg: "shaped description of page 0", Err: err}
 		}
 	}
 	reshape := make([]int, len(meta.Shape))
@@ -408,7 +408,7 @@ func (f *file) generic(ps []*page) *series {
 func (f *file) check(s *series, all []*page) (int64, error) {
 	p0 := s.pages[0]
 	unmappable := func(p *page, why string) error {
-		return &header.FormatError{Offset: p.offset, Msg: fmt.Sprintf("tiff: page %d cannot be mapped: %s", p.index, why), Err: ErrUnsupported}
+		return &header.FormatError{Offset: p.offset, Format: "tiff", Msg: fmt.Sprintf("page %d cannot be mapped: %s", p.index, why), Err: ErrUnsupported}
 	}
 	if !p0.final {
 		return 0, unmappable(p0, p0.why)
@@ -448,7 +448,7 @@ func (f *file) check(s *series, all []*page) (int64, error) {
 			pos += p.nbytes
 		}
 		if pos-off != total {
-			return 0, &header.FormatError{Offset: p0.offset, Msg: fmt.Sprintf("tiff: the series' %d pages hold %d bytes, but its shape %v needs %d", len(s.pages), pos-off, s.shape, total), Err: ErrUnsupported}
+			return 0, &header.FormatError{Offset: p0.offset, Format: "tiff", Msg: fmt.Sprintf("the series' %d pages hold %d bytes, but its shape %v needs %d", len(s.pages), pos-off, s.shape, total), Err: ErrUnsupported}
 		}
 	}
 	if off > f.size || total > f.size-off {

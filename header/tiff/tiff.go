@@ -156,7 +156,7 @@ func (f *file) readHeader() (int64, error) {
 		if err == nil || err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		return 0, &header.FormatError{Offset: int64(n), Msg: "tiff: file too short for a TIFF header", Err: err}
+		return 0, &header.FormatError{Offset: int64(n), Format: "tiff", Msg: "file too short for a TIFF header", Err: err}
 	}
 	switch string(h[:2]) {
 	case "II":

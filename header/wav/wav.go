@@ -111,7 +111,7 @@ func Read(r io.ReaderAt, size int64) (*Header, error) { return Describer{}.Read(
 // fail returns a FormatError at byte off whose message starts with the
 // package name.
 func fail(off int64, format string, args ...any) *header.FormatError {
-	return &header.FormatError{Offset: off, Msg: "wav: " + fmt.Sprintf(format, args...)}
+	return &header.FormatError{Offset: off, Format: "wav", Msg: fmt.Sprintf(format, args...)}
 }
 
 func unsupported(off int64, format string, args ...any) *header.FormatError {

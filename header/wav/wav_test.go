@@ -207,11 +207,11 @@ var errorTests = []struct {
 	file string
 	want string
 }{
-	{"int24_stereo.wav", "header: wav: 24-bit PCM samples in 3-byte containers have no dtype; scipy widens them, which a mapped view cannot (see Describer.PackedAsBytes) at byte 36: layout: unsupported dtype"},
-	{"bad_alaw.wav", "header: wav: format tag 0x0006 is not linear PCM or IEEE float: compressed or encoded samples cannot be mapped at byte 36: layout: unsupported dtype"},
-	{"bad_chunk_size.wav", "header: wav: \"fmt \" chunk of 1073741824 bytes runs past the end of the 244-byte file at byte 16"},
-	{"bad_truncated.wav", "header: wav: data chunk of 200 bytes runs past the end of the 234-byte file at byte 40"},
-	{"bad_data_first.wav", "header: wav: data chunk comes before the fmt chunk at byte 12"},
+	{"int24_stereo.wav", "wav: 24-bit PCM samples in 3-byte containers have no dtype; scipy widens them, which a mapped view cannot (see Describer.PackedAsBytes) at byte 36"},
+	{"bad_alaw.wav", "wav: format tag 0x0006 is not linear PCM or IEEE float: compressed or encoded samples cannot be mapped at byte 36"},
+	{"bad_chunk_size.wav", "wav: \"fmt \" chunk of 1073741824 bytes runs past the end of the 244-byte file at byte 16"},
+	{"bad_truncated.wav", "wav: data chunk of 200 bytes runs past the end of the 234-byte file at byte 40"},
+	{"bad_data_first.wav", "wav: data chunk comes before the fmt chunk at byte 12"},
 }
 
 // Errors name the field and its byte offset.
