@@ -410,4 +410,3 @@ func OpenGroup(dir string) (*Group, error) {
 
 // zarrDType returns dt as a .zarray gives it.
 func zarrDType(dt layout.DType) string { return dt.TypeString() }
-
