@@ -401,4 +401,3 @@ func TestEnginesReadRefs(t *testing.T) {
 		t.Errorf("attributes through the reference file: %v", a)
 	}
 }
-

@@ -360,4 +360,3 @@ func encodeChunk[T array.Element](w io.Writer, v array.View[T], compressor strin
 	}
 	return nil
 }
-
