@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"os"
+	"path/filepath"
 	"reflect"
 
 	"github.com/ndmap/ndmap/array"
@@ -173,3 +175,23 @@ func (e *typeError) Unwrap() []error { return []error{array.ErrType, e.cause} }
 
 // itemSize returns the size of T in bytes.
 func itemSize[T array.Element]() int { return int(reflect.TypeFor[T]().Size()) }
+
+// Open opens the dataset named name as elements of T: the Zarr v2 array in
+// name if it is a folder holding a .zarray ([OpenZarr]), and otherwise the
+// shard set of the files name names, a folder of them, a pattern or one
+// file ([OpenShards]).
+func Open[T array.Element](name string, opts ...Option) (Dataset[T], error) {
+	// A nil *Zarr or *Shards would make a non-nil Dataset: return nil.
+	if fi, err := os.Stat(filepath.Join(name, ".zarray")); err == nil && !fi.IsDir() {
+		z, err := OpenZarr[T](name, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return z, nil
+	}
+	s, err := OpenShards[T](name, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
