@@ -70,7 +70,9 @@ type ZarrOptions struct {
 	Separator string
 	// Attrs, if not nil, are written to .zattrs.
 	Attrs map[string]any
-	// Workers is how many chunks are written at once; 0 means GOMAXPROCS.
+	// Workers is how many chunks are written at once; 0 means twice
+	// GOMAXPROCS, at least 4, since each chunk waits for the device to
+	// sync it as much as it uses a processor.
 	Workers int
 }
 
@@ -261,7 +263,7 @@ func writeChunks[T array.Element](dir string, v array.View[T], m *ZarrMeta, comp
 		total *= g
 	}
 	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+		workers = max(4, 2*runtime.GOMAXPROCS(0))
 	}
 	chunkLen := 1
 	for _, c := range m.Chunks {
