@@ -365,6 +365,64 @@ func (s *Set) Shard(k int) (Shard, error) {
 	return Shard{File: e.val.f, Start: t.starts[k], rel: e}, nil
 }
 
+// ShardSlice is the part of a selection of rows of a [Set] that lies in one
+// shard: rows of the shard, Len of them, that are positions Offset to
+// Offset+Len of the selection.
+type ShardSlice struct {
+	Shard
+	Offset, Len int
+
+	lo, hi, step int // rows lo..hi of the shard, step apart (walked backwards for a negative step)
+	drop         bool
+}
+
+// Items returns the selected rows of the shard's file, of any dtype, as a
+// view of its mapping; without the first axis when the selection was a
+// single row ([array.Idx]).
+func (p ShardSlice) Items() array.Items {
+	u := p.File.Items().Slice(array.Range(p.lo, p.hi+1)).Slice(array.All.By(p.step))
+	if p.drop {
+		u = u.Index(0)
+	}
+	return u
+}
+
+// Slices returns an iterator over the parts of the rows sel selects (as
+// [array.View.Slice] takes a Sel for the first axis), one part per shard
+// they touch, in the order of the selection. Each part's shard is held
+// open while the loop body runs and released when it returns; it must not
+// be kept. An error opening a shard is yielded once and ends the loop.
+// This is how rows of any dtype are read across the files of a set, one
+// [array.Items] view at a time.
+//
+// Slices panics if sel is an [array.Idx] out of range.
+func (s *Set) Slices(sel array.Sel) iter.Seq2[ShardSlice, error] {
+	t := s.tab.Load()
+	a := resolveSel(sel, t.length())
+	return func(yield func(ShardSlice, error) bool) {
+		for _, sg := range segments(t, 0, a) {
+			e, err := s.pin(t, sg.block)
+			if err != nil {
+				yield(ShardSlice{}, err)
+				return
+			}
+			lo, hi := sg.local, sg.local+(sg.n-1)*a.step
+			if a.step < 0 {
+				lo, hi = hi, lo
+			}
+			p := ShardSlice{
+				Shard:  Shard{File: e.val.f, Start: t.starts[sg.block], rel: e},
+				Offset: sg.j0, Len: sg.n, lo: lo, hi: hi, step: a.step, drop: a.drop,
+			}
+			more := yield(p, nil)
+			e.release()
+			if !more {
+				return
+			}
+		}
+	}
+}
+
 // pin returns shard k of t, mapped and pinned.
 func (s *Set) pin(t *table, k int) (*entry[*shardFile], error) {
 	if k < 0 || k >= len(t.paths) {

@@ -454,3 +454,39 @@ func TestSetWriteNPY(t *testing.T) {
 		t.Errorf("WriteNPY: shape %v values %v, want [5 2 2] %v", a.Shape(), got, all)
 	}
 }
+
+func TestSetSlices(t *testing.T) {
+	dir := t.TempDir()
+	_, all := writeShards(t, dir, []int{3, 0, 2, 4}, 2)
+	s, err := OpenSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ref := array.FromSlice(all, 9, 2)
+	for _, sel := range []array.Sel{array.All, array.Range(2, 7), array.All.By(-2), array.Idx(5), array.Range(8, 0).By(-3), array.From(9)} {
+		want := slices.Collect(ref.Slice(sel).Values())
+		var got []float32
+		next := 0
+		for p, err := range s.Slices(sel) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Offset != next {
+				t.Errorf("Slices(%v): part at offset %d, want %d", sel, p.Offset, next)
+			}
+			next += p.Len
+			v, err := array.As[float32](p.Items())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, slices.Collect(v.Values())...)
+			if _, isIdx := sel.Position(); isIdx && v.NDim() != 1 {
+				t.Errorf("Slices(%v): a single row keeps its axis: shape %v", sel, v.Shape())
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("Slices(%v) = %v, want %v", sel, got, want)
+		}
+	}
+}
