@@ -28,7 +28,7 @@ var defaultChunksTests = []struct {
 	{[]int{10, 8192, 8192}, 4, []int{1, 512, 8192}},
 	{[]int{0, 5}, 4, []int{1, 5}},
 	{[]int{}, 8, []int{}},
-	{[]int{3, 1 << 40}, 1, []int{1, 16 << 20}},
+	{[]int{3, 1 << 30}, 1, []int{1, 16 << 20}},
 }
 
 func TestDefaultChunks(t *testing.T) {
