@@ -36,6 +36,7 @@ type CodecError struct {
 	Role  string // "compressor" or "filter"
 }
 
+// Error names the array, the codec and what is supported.
 func (e *CodecError) Error() string {
 	return fmt.Sprintf("dataset: %s: %s %q is not supported (compressors: null, zlib, gzip; no filters)", e.Path, e.Role, e.Codec)
 }

@@ -367,9 +367,11 @@ func (s *Set) Shard(k int) (Shard, error) {
 
 // ShardSlice is the part of a selection of rows of a [Set] that lies in one
 // shard: rows of the shard, Len of them, that are positions Offset to
-// Offset+Len of the selection.
+// Offset+Len of the selection. [Set.Slices] holds the shard open while the
+// loop body runs.
 type ShardSlice struct {
-	Shard
+	File        *array.File // the shard's file, mapped read-only
+	Start       int         // the row of the set that the file's first row is
 	Offset, Len int
 
 	lo, hi, step int // rows lo..hi of the shard, step apart (walked backwards for a negative step)
@@ -411,7 +413,7 @@ func (s *Set) Slices(sel array.Sel) iter.Seq2[ShardSlice, error] {
 				lo, hi = hi, lo
 			}
 			p := ShardSlice{
-				Shard:  Shard{File: e.val.f, Start: t.starts[sg.block], rel: e},
+				File: e.val.f, Start: t.starts[sg.block],
 				Offset: sg.j0, Len: sg.n, lo: lo, hi: hi, step: a.step, drop: a.drop,
 			}
 			more := yield(p, nil)
