@@ -82,6 +82,8 @@ var workloads = []struct {
 	{"field", (*bench).field},
 	{"rss", (*bench).rss},
 	{"write", (*bench).write},
+	{"shards", (*bench).shards},
+	{"zarr", (*bench).zarr},
 }
 
 func main() {
