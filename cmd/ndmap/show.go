@@ -7,9 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/layout"
-	"github.com/ndmap/ndmap/mmap"
 )
 
 func runShow(args []string, stdout, _ io.Writer) error {
@@ -70,7 +68,7 @@ func showArchive(w *bufio.Writer, path string) error {
 			fmt.Fprintln(w)
 		}
 		err := func() error {
-			f, err := array.OpenMember(path, name, mmap.ReadOnly, openOpts()...)
+			f, err := openMember(path, name)
 			if err != nil {
 				return err
 			}
