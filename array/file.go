@@ -227,10 +227,6 @@ func archiveHint(path string, r io.ReaderAt, size int64, cause error) error {
 	return &detailError{msg: msg, errs: []error{cause}}
 }
 
-// Path returns the path the file was opened with: for a member of an
-// archive, the archive's.
-func (f *File) Path() string { return f.path }
-
 // Header returns what the file's header says: dtype, shape, order, version
 // and where the data starts.
 func (f *File) Header() header.Header { return f.hdr }

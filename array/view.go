@@ -318,6 +318,7 @@ func (v View[T]) CopyTo(dst []T) int {
 }
 
 // loadRow reads len(dst) elements starting at byte off, stride bytes apart.
+// Keep in step with the row loop of View.Values and with loadRowUnaligned.
 func (v *View[T]) loadRow(dst []T, off, stride int) {
 	size, _ := sizeAlign[T]()
 	if v.acc.fast && len(dst) > 0 {
@@ -411,6 +412,7 @@ func (v View[T]) Fill(x T) error {
 
 // Values returns an iterator over the elements in C order.
 func (v View[T]) Values() iter.Seq[T] {
+	// The row loop below keeps in step with View.loadRow and loadRowUnaligned.
 	return func(yield func(T) bool) {
 		v.f.check()
 		size, _ := sizeAlign[T]()
