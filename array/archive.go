@@ -125,6 +125,12 @@ func listKeys(keys []string) string {
 // A key that is not in the archive gives an error wrapping fs.ErrNotExist
 // that lists the keys.
 func OpenMemberFile(z *Archive, key string, opts ...Option) (*File, error) {
+	return openMember(z, key, false, opts)
+}
+
+// openMember opens a member, mapping a stored one unless inMemory asks for
+// its bytes to be read instead, as loading one member does more quickly.
+func openMember(z *Archive, key string, inMemory bool, opts []Option) (*File, error) {
 	o := z.opts
 	for _, opt := range opts {
 		opt(&o)
@@ -140,23 +146,31 @@ func OpenMemberFile(z *Archive, key string, opts ...Option) (*File, error) {
 		return nil, fmt.Errorf("array: %s: member %q is not a .npy array", z.path, mem.Name)
 	}
 	f := &File{path: z.path, member: mem.Name, hdr: *mem.Header, writable: z.mode != mmap.ReadOnly}
-	if mem.Method == zip.Store {
-		if !z.file.acquire() {
-			return nil, fmt.Errorf("%w: %s", ErrClosed, z.path)
-		}
-		m, err := mmap.MapRegion(z.file.f, z.mode, storedData(mem), f.hdr.DataSize())
+	if !z.file.acquire() {
+		return nil, fmt.Errorf("%w: %s", ErrClosed, z.path)
+	}
+	if mem.Method != zip.Store {
+		defer z.file.release()
+		f.data, err = inflate(z.file.f, f.name(), mem, o)
 		if err != nil {
-			z.file.release()
 			return nil, err
 		}
-		f.m, f.os, f.data = m, z.file, m.Bytes()
 		return f, nil
 	}
-	data, err := inflate(z, mem, o)
+	if inMemory {
+		defer z.file.release()
+		f.data = make([]byte, f.hdr.DataSize())
+		if _, err := z.file.f.ReadAt(f.data, storedData(mem)); err != nil {
+			return nil, pathError("read", f.name(), err)
+		}
+		return f, nil
+	}
+	m, err := mmap.MapRegion(z.file.f, z.mode, storedData(mem), f.hdr.DataSize())
 	if err != nil {
+		z.file.release()
 		return nil, err
 	}
-	f.data = data
+	f.m, f.os, f.data = m, z.file, m.Bytes()
 	return f, nil
 }
 
@@ -170,7 +184,7 @@ func OpenMember[T Element](z *Archive, key string, opts ...Option) (*Array[T], e
 // np.load(path)[key] does, and returns its elements in C order with its
 // shape; see [Load].
 func LoadMember[T Element](z *Archive, key string, opts ...Option) ([]T, []int, error) {
-	a, err := OpenMember[T](z, key, opts...)
+	a, err := typedOrClose[T](openMember(z, key, true, opts))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -185,8 +199,7 @@ func storedData(mem *header.Member) int64 { return mem.Header.DataOffset }
 
 // inflate returns the array data of a deflated member, checked against the
 // header the listing read from the start of the same member.
-func inflate(z *Archive, mem *header.Member, o options) ([]byte, error) {
-	name := z.path + ":" + mem.Name
+func inflate(r io.ReaderAt, name string, mem *header.Member, o options) ([]byte, error) {
 	hdr := mem.Header // offsets relative to the start of the inflated member
 	if mem.UncompressedSize > o.maxInflated {
 		return nil, fmt.Errorf("array: %s inflates to %d bytes, over the limit of %d (see MaxInflated)", name, mem.UncompressedSize, o.maxInflated)
@@ -195,11 +208,7 @@ func inflate(z *Archive, mem *header.Member, o options) ([]byte, error) {
 	if end > mem.UncompressedSize {
 		return nil, fmt.Errorf("array: %s: data needs %d bytes, member has %d", name, end, mem.UncompressedSize)
 	}
-	if !z.file.acquire() {
-		return nil, fmt.Errorf("%w: %s", ErrClosed, z.path)
-	}
-	defer z.file.release()
-	rc, err := mem.Open(z.file.f)
+	rc, err := mem.Open(r)
 	if err != nil {
 		return nil, pathError("open", name, err)
 	}

@@ -65,7 +65,7 @@ func openEntry(t *testing.T, e manifestEntry, mode mmap.Mode) *File {
 	var err error
 	switch {
 	case e.Member != "":
-		f, err = openMember(path, e.Member, mode)
+		f, err = openMemberAt(path, e.Member, mode)
 	case e.Kind == "fixed":
 		dt, derr := layout.ParseDescr(e.Descr)
 		if derr != nil {
@@ -459,7 +459,7 @@ func TestFixtureCopyTo(t *testing.T) {
 }
 
 // openMember opens one array of the archive at path, keeping only the member.
-func openMember(path, key string, mode mmap.Mode, opts ...Option) (*File, error) {
+func openMemberAt(path, key string, mode mmap.Mode, opts ...Option) (*File, error) {
 	z, err := OpenArchive(path, mode, opts...)
 	if err != nil {
 		return nil, err

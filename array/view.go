@@ -318,7 +318,8 @@ func (v View[T]) CopyTo(dst []T) int {
 }
 
 // loadRow reads len(dst) elements starting at byte off, stride bytes apart.
-// Keep in step with the row loop of View.Values and with loadRowUnaligned.
+// Keep in step with the row loop of View.Values, with loadRowUnaligned and,
+// for writing, with View.storeRow.
 func (v *View[T]) loadRow(dst []T, off, stride int) {
 	size, _ := sizeAlign[T]()
 	if v.acc.fast && len(dst) > 0 {
@@ -382,14 +383,24 @@ func (v View[T]) CopyFrom(src []T) (int, error) {
 	var w rowWalk
 	i := 0
 	for ok := v.g.startRows(&w); ok; ok = w.next() {
-		off := w.off
-		for _, x := range src[i : i+w.n] {
-			v.store(off, x)
-			off += w.stride
-		}
+		v.storeRow(src[i:i+w.n], w.off, w.stride)
 		i += w.n
 	}
 	return n, nil
+}
+
+// storeRow writes src to len(src) elements starting at byte off, stride
+// bytes apart. Keep in step with View.loadRow, which it mirrors.
+func (v *View[T]) storeRow(src []T, off, stride int) {
+	size, _ := sizeAlign[T]()
+	if v.acc.fast && stride == size {
+		copy(v.g.data[off:off+len(src)*size], sliceBytes(src))
+		return
+	}
+	for _, x := range src {
+		v.store(off, x)
+		off += stride
+	}
 }
 
 // Fill stores x in every element of the view. It returns an error wrapping
