@@ -117,7 +117,11 @@
 // [View.Advise] it with [mmap.DontNeed] so that its pages leave the
 // process's memory (they are on the device, and the kernel may drop them
 // from its cache too). The process then holds about one block, whatever
-// the size of the file:
+// the size of the file: under 40 MiB for a 4 GiB file written in blocks of
+// 16 MiB, where a plain fill grows to the whole file. Without the Flush the
+// process stays as small and the fill runs faster, the kernel writing the
+// blocks back in its own time within its limits on dirty pages; with it,
+// each block is on the device before the next begins:
 //
 //	a, err := array.Create[float32]("big.npy", []int{rows, cols})
 //	for i := 0; i < rows; i += block {
