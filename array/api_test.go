@@ -378,6 +378,7 @@ func TestString(t *testing.T) {
 		{"complex", FromSlice([]complex64{1 + 2i}), "array([(1+2i)], dtype=complex64, shape=(1,))"},
 		{"half", FromSlice([]layout.Float16{layout.Float16FromFloat32(0.5)}), "array([0.5], dtype=float16, shape=(1,))"},
 		{"special", FromSlice([]float64{math.NaN(), math.Inf(-1)}), "array([NaN, -Inf], dtype=float64, shape=(2,))"},
+		{"zero View", View[float32]{}, "array(<nil>, dtype=invalid, shape=())"},
 	}
 	for _, tt := range tests {
 		if got := tt.s.String(); got != tt.want {

@@ -29,7 +29,13 @@ type Data interface {
 	items() Items
 }
 
-func (v View[T]) items() Items { return Items{g: v.g, f: v.f, dt: *v.dt} }
+func (v View[T]) items() Items {
+	u := Items{g: v.g, f: v.f}
+	if v.dt != nil { // nil in the zero View only
+		u.dt = *v.dt
+	}
+	return u
+}
 func (u Items) items() Items   { return u }
 
 // Save writes d to a .npy file at path, as np.save does: the header, byte

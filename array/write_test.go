@@ -403,7 +403,7 @@ func mustReshape(t *testing.T, v array.View[float64], shape ...int) array.View[f
 }
 
 // Write keeps records, byte order and strides as they are.
-func TestWriteItems(t *testing.T) {
+func TestWriteRecords(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.npy")
 	dt := mustParse(t, "[('x', '>i4'), ('y', '<f8')]")
 	f, err := array.CreateFile(path, header.Header{DType: dt, Shape: []int{6}})
@@ -484,7 +484,7 @@ func TestSaveFailureLeavesTarget(t *testing.T) {
 	}
 	err = array.Save(target, s.Items().Slice(array.All.By(2)))
 	if !errors.Is(err, mmap.ErrFault) {
-		t.Errorf("SaveItems from a shrunk file: %v, want ErrFault", err)
+		t.Errorf("Save from a shrunk file: %v, want ErrFault", err)
 	}
 	if b, _ := os.ReadFile(target); string(b) != "old" {
 		t.Errorf("target now holds %q", b)
