@@ -36,7 +36,7 @@ func (v View[T]) items() Items {
 	}
 	return u
 }
-func (u Items) items() Items   { return u }
+func (u Items) items() Items { return u }
 
 // Save writes d to a .npy file at path, as np.save does: the header, byte
 // for byte the one NumPy writes for d's dtype and shape, then the items in C
