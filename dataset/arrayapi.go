@@ -14,7 +14,7 @@ import (
 
 // openMapped maps the file at path read-only and finds its array with d.
 func openMapped(path string, d header.Describer) (*array.File, error) {
-	return array.OpenRaw(path, mmap.ReadOnly, d)
+	return array.OpenRawFile(path, mmap.ReadOnly, d)
 }
 
 // typedView returns the items of f as a view of T.
@@ -33,12 +33,16 @@ func memView[T array.Element](data []T, shape []int, fortran bool) array.View[T]
 	return array.FromSlice(data, rev...).T()
 }
 
-// writeRaw writes the elements of v to w in C order and native byte order.
+// writeRaw writes the elements of v to w in C order and native byte order:
+// they are gathered into memory first, which converts them from the byte
+// order of v's file.
 func writeRaw[T array.Element](w io.Writer, v array.View[T]) (int64, error) {
-	return array.WriteRaw(w, v)
+	buf := make([]T, v.Size())
+	v.CopyTo(buf)
+	return array.WriteRaw(w, array.FromSlice(buf, len(buf)))
 }
 
 // writeRawItems writes the bytes of the items of u to w in C order.
 func writeRawItems(w io.Writer, u array.Items) (int64, error) {
-	return array.WriteRawItems(w, u)
+	return array.WriteRaw(w, u)
 }

@@ -314,7 +314,7 @@ func TestEnginesReadRefs(t *testing.T) {
 		f32[i] = float32(i)*1.5 - 7
 	}
 	cpath := filepath.Join(dir, "c.npy")
-	if err := array.Save(cpath, f32, 10, 3); err != nil {
+	if err := array.Save(cpath, array.FromSlice(f32, 10, 3)); err != nil {
 		t.Fatal(err)
 	}
 	cases = append(cases,
@@ -327,7 +327,7 @@ func TestEnginesReadRefs(t *testing.T) {
 	// Fortran order: chunked along the last axis.
 	dt64, _ := layout.For[int64]()
 	fpath := filepath.Join(dir, "f.npy")
-	ff, err := array.CreateFile(fpath, dt64, []int{3, 7}, true)
+	ff, err := array.CreateFile(fpath, header.Header{DType: dt64, Shape: []int{3, 7}, FortranOrder: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,7 +356,7 @@ func TestEnginesReadRefs(t *testing.T) {
 
 	// A 0-d array.
 	spath := filepath.Join(dir, "s.npy")
-	array.Save(spath, []float64{-2.25}, []int{}...)
+	array.Save(spath, array.FromSlice([]float64{-2.25}, []int{}...))
 	cases = append(cases, refCase{"0-d", spath, func(w *bytes.Buffer) error { return WriteRefs(w, spath, RefOptions{}) }, []any{-2.25}, -2.25, []int{}})
 
 	// A shard set of three files of 4 rows and a last one of 3: chunks

@@ -21,7 +21,7 @@ func ExampleOpenShards() {
 		for i := range frames {
 			frames[i] = float32(100*k + i)
 		}
-		if err := array.Save(filepath.Join(dir, fmt.Sprintf("step_%d.npy", k)), frames, 2, 2, 3); err != nil {
+		if err := array.Save(filepath.Join(dir, fmt.Sprintf("step_%d.npy", k)), array.FromSlice(frames, 2, 2, 3)); err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -99,7 +99,7 @@ func ExampleWriteRefs() {
 	dir, _ := os.MkdirTemp("", "refs")
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "frames.npy")
-	if err := array.Save(path, make([]float32, 6*2*2), 6, 2, 2); err != nil {
+	if err := array.Save(path, array.FromSlice(make([]float32, 6*2*2), 6, 2, 2)); err != nil {
 		log.Fatal(err)
 	}
 

@@ -39,7 +39,7 @@ func writeShards(t testing.TB, dir string, lens []int, trail ...int) ([]string, 
 		}
 		all = append(all, data...)
 		p := filepath.Join(dir, fmt.Sprintf("x_%d.npy", k))
-		if err := array.Save(p, data, append([]int{n}, trail...)...); err != nil {
+		if err := array.Save(p, array.FromSlice(data, append([]int{n}, trail...)...)); err != nil {
 			t.Fatal(err)
 		}
 		paths = append(paths, p)
@@ -194,15 +194,15 @@ func TestSetErrors(t *testing.T) {
 	dir := t.TempDir()
 	paths, _ := writeShards(t, dir, []int{2, 2}, 3)
 	other := filepath.Join(dir, "other.npy")
-	if err := array.Save(other, []float32{1, 2, 3, 4}, 2, 2); err != nil {
+	if err := array.Save(other, array.FromSlice([]float32{1, 2, 3, 4}, 2, 2)); err != nil {
 		t.Fatal(err)
 	}
 	f64 := filepath.Join(dir, "f64.npy")
-	if err := array.Save(f64, []float64{1, 2, 3}, 1, 3); err != nil {
+	if err := array.Save(f64, array.FromSlice([]float64{1, 2, 3}, 1, 3)); err != nil {
 		t.Fatal(err)
 	}
 	scalar := filepath.Join(dir, "scalar.npy")
-	if err := array.Save(scalar, []float32{1}, []int{}...); err != nil {
+	if err := array.Save(scalar, array.FromSlice([]float32{1}, []int{}...)); err != nil {
 		t.Fatal(err)
 	}
 	junk := filepath.Join(dir, "junk.npy")
@@ -260,7 +260,7 @@ func TestSetAppend(t *testing.T) {
 		t.Errorf("after Append: values %v, want %v", got, all)
 	}
 	bad := filepath.Join(dir, "bad.npy")
-	array.Save(bad, []float32{1, 2, 3}, 1, 3)
+	array.Save(bad, array.FromSlice([]float32{1, 2, 3}, 1, 3))
 	if err := s.Append(bad); !errors.Is(err, ErrMismatch) {
 		t.Errorf("Append of a wrong shape: %v, want ErrMismatch", err)
 	}
@@ -277,7 +277,7 @@ func TestSetChangedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	array.Save(paths[1], []float32{1, 2}, 1, 2)
+	array.Save(paths[1], array.FromSlice([]float32{1, 2}, 1, 2))
 	if _, err := s.Frame(3); !errors.Is(err, ErrMismatch) {
 		t.Errorf("Frame in a shard that changed: %v, want ErrMismatch", err)
 	}
@@ -403,7 +403,7 @@ func TestSetRawAndFortran(t *testing.T) {
 	var fpaths []string
 	for k := range 2 {
 		p := filepath.Join(fdir, fmt.Sprintf("f_%d.npy", k))
-		f, err := array.CreateFile(p, dt, []int{2, 3}, true)
+		f, err := array.CreateFile(p, header.Header{DType: dt, Shape: []int{2, 3}, FortranOrder: true})
 		if err != nil {
 			t.Fatal(err)
 		}

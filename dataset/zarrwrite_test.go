@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
 )
 
@@ -179,7 +180,7 @@ func TestWriteRefs(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "a.npy")
 	data := make([]uint16, 12*5)
-	if err := array.Save(p, data, 12, 5); err != nil {
+	if err := array.Save(p, array.FromSlice(data, 12, 5)); err != nil {
 		t.Fatal(err)
 	}
 	h, _, _ := readHeader(p, nil)
@@ -221,7 +222,7 @@ func TestWriteRefs(t *testing.T) {
 	// Records are refused.
 	rec, _ := layout.ParseDescr("[('a', '<i4'), ('b', '<f8')]")
 	rp := filepath.Join(dir, "rec.npy")
-	f, err := array.CreateFile(rp, rec, []int{3}, false)
+	f, err := array.CreateFile(rp, header.Header{DType: rec, Shape: []int{3}})
 	if err != nil {
 		t.Fatal(err)
 	}
