@@ -125,7 +125,7 @@ func planFormat(path string, h FormatHeader) (*formatPlan, error) {
 		return nil, pathError("create", path, err)
 	}
 	if int64(len(p.prefix)) != p.arr.DataOffset {
-		panic(fmt.Sprintf("array: %s header of %d bytes for data at %d", p.name, len(p.prefix), p.arr.DataOffset))
+		return nil, fmt.Errorf("array: %s: the %s header is %d bytes long, but its data offset is %d", path, p.name, len(p.prefix), p.arr.DataOffset)
 	}
 	return p, nil
 }

@@ -100,17 +100,18 @@ type sniffer struct {
 	path   string
 	npy    header.NPY
 	format string // the format chosen, set by Describe
-	head   [header.SniffLen]byte
+	magic  [6]byte
 }
 
 func (s *sniffer) Describe(r io.ReaderAt, size int64) (*header.Header, error) {
-	n, _ := r.ReadAt(s.head[:min(size, 6)], 0)
-	if npyFormat.Match(s.path, s.head[:n]) {
+	n, _ := r.ReadAt(s.magic[:min(size, int64(len(s.magic)))], 0)
+	if npyFormat.Match(s.path, s.magic[:n]) {
 		s.format = "npy"
 		return s.npy.Describe(r, size)
 	}
-	n, _ = r.ReadAt(s.head[:min(size, header.SniffLen)], 0)
-	head := s.head[:n]
+	head := make([]byte, min(size, header.SniffLen))
+	n, _ = r.ReadAt(head, 0)
+	head = head[:n]
 	ff, err := header.Sniff(s.path, head)
 	if err != nil {
 		// No format claims it: read it as .npy for the error, which says
