@@ -13,7 +13,7 @@ import (
 )
 
 func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
-	fs := newFlagSet("convert", "[--compress] [raw flags] IN OUT  (OUT: file.npy, file.npz or folder/)")
+	fs := newFlagSet("convert", "[--compress] [raw flags] IN OUT  (OUT: file.npy, file.npz, file.raw or folder/)")
 	compress := fs.Bool("compress", false, "deflate the members of an .npz output, as np.savez_compressed does")
 	var raw rawFlags
 	raw.register(fs)
@@ -48,6 +48,15 @@ func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 		return writeFileAtomic(out, in, func(w io.Writer) error { return writeNPY(w, srcs[0], p) })
 	case outNPZ:
 		return writeFileAtomic(out, in, func(w io.Writer) error { return writeNPZ(w, srcs, *compress, p) })
+	case outRaw:
+		if len(srcs) != 1 {
+			return fmt.Errorf("%s: holds %d arrays and %s can hold one; name a member as %s:NAME or convert to a folder", in, len(srcs), out, in)
+		}
+		if err := writeFileAtomic(out, in, func(w io.Writer) error { return copyData(w, srcs[0], p) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: read it with %s\n", out, rawFlagsText(srcs[0].h))
+		return nil
 	}
 	if err := os.MkdirAll(out, 0o777); err != nil {
 		return err
@@ -66,6 +75,7 @@ const (
 	outNPY = iota
 	outNPZ
 	outDir
+	outRaw // the data bytes alone, as tofile writes them
 )
 
 func outputKind(out string) (int, error) {
@@ -76,8 +86,10 @@ func outputKind(out string) (int, error) {
 		return outNPY, nil
 	case strings.EqualFold(filepath.Ext(out), ".npz"):
 		return outNPZ, nil
+	case isRawName(out):
+		return outRaw, nil
 	}
-	return 0, usagef("OUT %q must end in .npy, .npz or / (a folder)", out)
+	return 0, usagef("OUT %q must end in .npy, .npz, .raw, .bin, .dat or / (a folder)", out)
 }
 
 // A source is one array to convert: its name, its header, and a way to
@@ -94,6 +106,9 @@ type source struct {
 // The archive stays open, for the sources to read, until done is called.
 func sources(in string, raw *rawFlags) (srcs []source, done func() error, err error) {
 	none := func() error { return nil }
+	if srcs, done, ok, err := datasetSources(in, raw); ok {
+		return srcs, done, err
+	}
 	path, member := in, ""
 	if !raw.set() {
 		path, member = splitMember(in)
@@ -109,7 +124,12 @@ func sources(in string, raw *rawFlags) (srcs []source, done func() error, err er
 		if err != nil {
 			return nil, none, err
 		}
-		if kind == kindNPZ || member != "" {
+		switch {
+		case kind == kindFormat:
+			if d, _, err = formatDescriber(path, member); err != nil {
+				return nil, none, err
+			}
+		case kind == kindNPZ || member != "":
 			return memberSources(path, member)
 		}
 	}

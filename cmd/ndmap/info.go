@@ -37,7 +37,7 @@ func runInfo(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		if err := info(w, p, d); err != nil {
+		if err := infoTarget(w, p, d, &raw); err != nil {
 			if last != nil {
 				w.Flush()
 				fmt.Fprint(stderr, errorLine(last))
@@ -48,8 +48,17 @@ func runInfo(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 	return last
 }
 
+// infoTarget describes a shard set, a Zarr array or group, or one file.
+func infoTarget(w *bufio.Writer, path string, d header.Describer, raw *rawFlags) error {
+	if ok, err := infoDataset(w, path, raw); ok {
+		return err
+	}
+	return info(w, path, d)
+}
+
 // info describes one file: a raw file when d is given, else a .npy file,
-// an .npz archive, or one member of an archive written archive.npz:member.
+// an .npz archive, a file of another format, or one member of an archive
+// written archive.npz:member (or an HDU of a FITS file, file.fits:HDU).
 func info(w *bufio.Writer, path string, d header.Describer) error {
 	member := ""
 	if d == nil {
@@ -71,6 +80,9 @@ func info(w *bufio.Writer, path string, d header.Describer) error {
 	kind, err := sniff(path)
 	if err != nil {
 		return err
+	}
+	if kind == kindFormat {
+		return infoFormat(w, path, member)
 	}
 	if kind == kindNPY && member == "" {
 		h, err := header.DescribeFile(path, npyReader())
