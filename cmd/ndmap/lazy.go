@@ -32,8 +32,8 @@ type lazySource interface {
 // start, start+step, ... (n of them), or the single position start, the
 // axis dropped.
 type axisSel struct {
-	drop            bool
-	start, step, n  int
+	drop           bool
+	start, step, n int
 }
 
 // A lazyView is a selection of a lazySource, built up by the index
