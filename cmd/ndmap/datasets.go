@@ -487,10 +487,10 @@ func infoSet(w *bufio.Writer, path string, raw *rawFlags) error {
 	// A long set is listed by its first and last files.
 	const ends = 5
 	for k := range n {
-		if n > 3*ends && k == ends {
+		if n > 2*ends+2 && k == ends {
 			fmt.Fprintf(w, "    ... %d more\n", n-2*ends)
 		}
-		if n > 3*ends && k >= ends && k < n-ends {
+		if n > 2*ends+2 && k >= ends && k < n-ends {
 			continue
 		}
 		lo, hi := set.ShardRange(k)
