@@ -170,7 +170,7 @@ func TestRefs(t *testing.T) {
 		})
 	}
 	for _, args := range [][]string{
-		{"refs", "--chunk-rows", "2", folder},  // 2 does not divide 3
+		{"refs", "--chunk-rows", "2", folder},   // 2 does not divide 3
 		{"refs", td("zarr/stores/null_c.zarr")}, // needs no references
 		{"refs", td("npz/savez_compressed.npz") + ":x"},
 		{"refs", td("npy/struct.npy")},
