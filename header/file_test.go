@@ -188,7 +188,11 @@ func TestOnePrefix(t *testing.T) {
 	for i := range 8 {
 		b[a.Members[0].Offset+int64(i)] = 0xff
 	}
-	_, err = ReadArchive(bytes.NewReader(b), int64(len(b)))
+	a, err = ReadArchive(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.Members[0].Err
 	if !errors.Is(err, ErrFormat) || strings.Count(err.Error(), "header: ") != 1 || strings.Contains(err.Error(), "flate: ") ||
 		!strings.Contains(err.Error(), `member "a.npy"`) {
 		t.Errorf("ReadArchive of a corrupt deflated member = %v, want one header: error naming a.npy", err)
