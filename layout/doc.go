@@ -49,7 +49,9 @@
 //   - the names bool, int8 ... int64, uint8 ... uint64, float16, float32,
 //     float64, complex64, complex128, half, single, double, float,
 //     complex, csingle, cdouble, byte, ubyte, short, ushort, intc, uintc,
-//     longlong, ulonglong, bytes, str, void, datetime64 and timedelta64;
+//     longlong, ulonglong, bytes, str, void, datetime64 and timedelta64,
+//     and the aliases NumPy 1 also reads (bool_, bool8, float_, complex_,
+//     bytes_, string_, bytes0, str_, unicode, unicode_, str0, void0);
 //   - after M8, m8, datetime64 or timedelta64 (not after M or m alone,
 //     which NumPy refuses), a unit in brackets: one of Y M W D h m s ms us
 //     ns ps fs as (μs for us), with a multiplier greater than zero: [ns],

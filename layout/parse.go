@@ -233,7 +233,9 @@ var typeNames = map[string]string{
 	"float16": "f2", "float32": "f4", "float64": "f8",
 	"half": "f2", "single": "f4", "double": "f8", "float": "f8",
 	"complex64": "c8", "complex128": "c16", "csingle": "c8", "cdouble": "c16", "complex": "c16",
-	"bytes": "S", "bytes_": "S", "string_": "S", "str": "U", "str_": "U", "unicode": "U", "void": "V",
+	"float_": "f8", "complex_": "c16",
+	"bytes": "S", "bytes_": "S", "string_": "S", "bytes0": "S", "str": "U", "str_": "U", "str0": "U",
+	"unicode": "U", "unicode_": "U", "void": "V", "void0": "V",
 	"datetime64": "M8", "timedelta64": "m8",
 }
 
@@ -249,6 +251,8 @@ var charCodes = map[byte]string{
 var unsupportedNames = map[string]string{
 	"O":           "Python objects ('O') are pickled, not stored as bytes",
 	"object":      "Python objects ('O') are pickled, not stored as bytes",
+	"object_":     "Python objects ('O') are pickled, not stored as bytes",
+	"object0":     "Python objects ('O') are pickled, not stored as bytes",
 	"g":           "long double ('g') has a platform-dependent layout",
 	"G":           "complex long double ('G') has a platform-dependent layout",
 	"longdouble":  "long double has a platform-dependent layout",

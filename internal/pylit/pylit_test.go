@@ -1,8 +1,12 @@
 package pylit
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -346,7 +350,7 @@ func TestLatin1(t *testing.T) {
 }
 
 // filterLongTests are checked against NumPy's _filter_header by
-// TestFilterLongNumPy in the header package's interop tests.
+// TestFilterLongNumPy.
 var filterLongTests = []struct{ in, want string }{
 	{"(3L, 4L)", "(3 , 4 )"},
 	{"(3 L,)", "(3  ,)"},
@@ -374,6 +378,70 @@ func TestFilterLong(t *testing.T) {
 			t.Errorf("FilterLong(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// filterCheck evaluates each pair of arguments, a text filtered by NumPy's
+// _filter_header and the same text filtered by FilterLong, with
+// ast.literal_eval, and prints whether they agree.
+const filterCheck = `
+import ast, json, sys
+from numpy.lib import format
+def value(s):
+    try:
+        return repr(ast.literal_eval(s))
+    except Exception:
+        return None
+out = []
+for src, ours in zip(sys.argv[1::2], sys.argv[2::2]):
+    try:
+        theirs = value(format._filter_header(src))
+    except Exception:
+        theirs = None
+    out.append([theirs, value(ours)])
+json.dump(out, sys.stdout)
+`
+
+// TestFilterLongNumPy checks that what FilterLong leaves evaluates in Python
+// as what NumPy's own filter leaves, or fails as it does.
+func TestFilterLongNumPy(t *testing.T) {
+	py := ""
+	for _, p := range []string{os.Getenv("PYTHON"), "/usr/bin/python3", "python3"} {
+		if p != "" && exec.Command(p, "-c", "import numpy").Run() == nil {
+			py = p
+			break
+		}
+	}
+	if py == "" {
+		if os.Getenv("CI") == "true" && runtime.GOOS != "windows" {
+			t.Fatal("NumPy is required when CI=true")
+		}
+		t.Skip("no python3 with numpy; set PYTHON to one")
+	}
+	args := []string{"-c", filterCheck}
+	for _, tt := range filterLongTests {
+		args = append(args, tt.in, FilterLong(tt.in))
+	}
+	out, err := exec.Command(py, args...).Output()
+	if err != nil {
+		t.Fatalf("python: %v", err)
+	}
+	var got [][2]*string
+	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(filterLongTests) {
+		t.Fatalf("python printed %q: %v", out, err)
+	}
+	for i, tt := range filterLongTests {
+		theirs, ours := got[i][0], got[i][1]
+		if (theirs == nil) != (ours == nil) || theirs != nil && *theirs != *ours {
+			t.Errorf("FilterLong(%q) evaluates to %v, NumPy's filter to %v", tt.in, deref(ours), deref(theirs))
+		}
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "an error"
+	}
+	return *s
 }
 
 func TestQuoteWTF8(t *testing.T) {
