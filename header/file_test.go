@@ -211,3 +211,32 @@ func TestTooLong(t *testing.T) {
 		t.Errorf("with the cap raised: %v", err)
 	}
 }
+
+// TestOpenArchiveMemberErrors checks that the errors of members of an
+// archive opened by path name the file once.
+func TestOpenArchiveMemberErrors(t *testing.T) {
+	for _, tt := range []struct {
+		file, key string
+		verify    bool // the error comes from reading the bytes
+		is        error
+	}{
+		{"../testdata/npz/partial.npz", "obj", false, layout.ErrUnsupported},
+		{"../testdata/npz/partial_compressed.npz", "wide", false, ErrTooLong},
+		{"../testdata/npz/crc_stored.npz", "x", true, ErrChecksum},
+		{"../testdata/npz/crc_deflated.npz", "x", true, ErrChecksum},
+	} {
+		a, err := OpenArchive(tt.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := a.Lookup(tt.key)
+		err = m.Err
+		if tt.verify {
+			err = m.Verify()
+		}
+		if !errors.Is(err, tt.is) || strings.Count(err.Error(), tt.file) != 1 || strings.Count(err.Error(), "header: ") != 1 {
+			t.Errorf("%s:%s: %v, want an error wrapping %v that names the file once", tt.file, tt.key, err, tt.is)
+		}
+		a.Close()
+	}
+}

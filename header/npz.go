@@ -66,6 +66,7 @@ type Member struct {
 // archiveSource is the archive the members of a listing read from.
 type archiveSource struct {
 	r      io.ReaderAt
+	path   string      // the archive's path, when OpenArchive opened it
 	closed atomic.Bool // by Archive.Close
 }
 
@@ -84,7 +85,8 @@ func OpenArchive(path string) (*Archive, error) {
 
 // OpenArchive opens the .npz archive at path and lists it as
 // [NPY.ReadArchive] does, with the limits of p. The file stays open for
-// [Member.Open] until [Archive.Close]. Errors name the file.
+// [Member.Open] until [Archive.Close]. Errors name the file, the
+// [Member.Err] of each member too.
 func (p NPY) OpenArchive(path string) (*Archive, error) {
 	f, size, err := openFile(path)
 	if err != nil {
@@ -95,7 +97,15 @@ func (p NPY) OpenArchive(path string) (*Archive, error) {
 		f.Close()
 		return nil, inFile(path, err)
 	}
-	a.file = f
+	for _, m := range a.Members {
+		if m.Err != nil {
+			if m.bytesErr == m.Err {
+				m.bytesErr = inFile(path, m.Err)
+			}
+			m.Err = inFile(path, m.Err)
+		}
+	}
+	a.file, a.src.path = f, path
 	return a, nil
 }
 
@@ -252,7 +262,7 @@ func (m *Member) Open() (io.ReadCloser, error) {
 		return nil, m.bytesErr
 	}
 	if m.src.closed.Load() {
-		return nil, fmt.Errorf("header: member %q: %w", m.Name, os.ErrClosed)
+		return nil, fmt.Errorf("header: %smember %q: %w", inPath(m.src.path), m.Name, os.ErrClosed)
 	}
 	raw := io.NewSectionReader(m.src.r, m.Offset, m.CompressedSize)
 	mr := &memberReader{m: m, crc: crc32.NewIEEE()}
@@ -297,16 +307,24 @@ func (m *Member) Verify() error {
 // instructions for it, as amd64 and arm64 have.
 func (m *Member) VerifyBytes(b []byte) error {
 	if int64(len(b)) != m.UncompressedSize {
-		return formatErr(m.Offset, "member %q: %d bytes to check, but the member is %d", m.Name, len(b), m.UncompressedSize)
+		return m.inFile(formatErr(m.Offset, "member %q: %d bytes to check, but the member is %d", m.Name, len(b), m.UncompressedSize))
 	}
 	return m.checkCRC(crc32.ChecksumIEEE(b))
 }
 
 func (m *Member) checkCRC(sum uint32) error {
 	if sum != m.CRC32 {
-		return &FormatError{Offset: m.Offset, Msg: fmt.Sprintf("member %q: checksum mismatch: its bytes have CRC-32 %08x, the archive says %08x", m.Name, sum, m.CRC32), Err: ErrChecksum}
+		return m.inFile(&FormatError{Offset: m.Offset, Msg: fmt.Sprintf("member %q: checksum mismatch: its bytes have CRC-32 %08x, the archive says %08x", m.Name, sum, m.CRC32), Err: ErrChecksum})
 	}
 	return nil
+}
+
+// inFile returns err with the archive's path in it, when it is known.
+func (m *Member) inFile(err error) error {
+	if m.src.path == "" {
+		return err
+	}
+	return inFile(m.src.path, err)
 }
 
 // memberReader reads a member's bytes, counting them and computing their
@@ -330,7 +348,7 @@ func (r *memberReader) Read(p []byte) (int, error) {
 	r.n += int64(n)
 	switch {
 	case r.n > r.m.UncompressedSize:
-		err = formatErr(r.m.Offset, "member %q inflates to more than the %d bytes the archive says", r.m.Name, r.m.UncompressedSize)
+		err = r.m.inFile(formatErr(r.m.Offset, "member %q inflates to more than the %d bytes the archive says", r.m.Name, r.m.UncompressedSize))
 	case err == io.EOF && r.n < r.m.UncompressedSize:
 		err = memberReadErr(r.m, io.ErrUnexpectedEOF)
 	case err == io.EOF:
@@ -356,7 +374,7 @@ func (r *memberReader) Close() error {
 func memberReadErr(m *Member, err error) error {
 	var ce flate.CorruptInputError
 	if errors.As(err, &ce) || errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return &FormatError{Offset: m.Offset, Msg: fmt.Sprintf("member %q: %s", m.Name, reason(err)), Err: err}
+		return m.inFile(&FormatError{Offset: m.Offset, Msg: fmt.Sprintf("member %q: %s", m.Name, reason(err)), Err: err})
 	}
-	return &causeError{what: fmt.Sprintf("member %q: reading", m.Name), off: -1, err: err}
+	return m.inFile(&causeError{what: fmt.Sprintf("member %q: reading", m.Name), off: -1, err: err})
 }

@@ -82,7 +82,10 @@
 // [DType.Int], [DType.Uint], [DType.Float], [DType.Complex] and
 // [DType.Text] decode one item from its bytes, in its byte order, for code
 // that handles dtypes known only at run time: printers, converters, the
-// readers of header records. [FormatShape] writes a shape as Python writes
+// readers of header records; [DType.PutText] encodes a string item. A
+// NumPy str can hold a lone surrogate, which UTF-8 cannot: Text keeps it
+// in WTF-8, three bytes that are not valid UTF-8, and PutText reads them
+// back as the code point. [FormatShape] writes a shape as Python writes
 // the tuple, as messages and .npy headers show it.
 //
 // # Shapes and strides

@@ -74,7 +74,10 @@
 //     NaN and the infinities are the strings "nan", "inf" and "-inf";
 //   - complex: [re, im] of such floats;
 //   - S (bytes): a string, each byte read as latin1, trailing NULs dropped;
-//   - U: a string, trailing NULs dropped;
+//   - U: a string, trailing NULs dropped; a lone surrogate, which a NumPy
+//     str can hold, as the JSON escape of that code point ("\ud805"), as
+//     Python's json module writes it (show prints it as NumPy prints it,
+//     '\ud805');
 //   - datetime64 and timedelta64: their int64 counts of the dtype's unit
 //     (NaT is -9223372036854775808);
 //   - V (void): the bytes as a lower-case hex string;
