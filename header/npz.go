@@ -99,10 +99,11 @@ func (p NPY) OpenArchive(path string) (*Archive, error) {
 	}
 	for _, m := range a.Members {
 		if m.Err != nil {
+			e := inFile(path, m.Err)
 			if m.bytesErr == m.Err {
-				m.bytesErr = inFile(path, m.Err)
+				m.bytesErr = e
 			}
-			m.Err = inFile(path, m.Err)
+			m.Err = e
 		}
 	}
 	a.file, a.src.path = f, path
@@ -255,8 +256,8 @@ func (a *Archive) Lookup(key string) (*Member, bool) {
 // Python's zipfile does for np.load: a mismatch, or corrupt deflated data,
 // is a [*FormatError] (wrapping [ErrChecksum] for a wrong checksum). The
 // bytes of a member whose .npy header is refused can be read; Open returns
-// the member's Err when it is about the bytes themselves (an encrypted
-// member, one past the end of the archive).
+// the member's Err itself when it is about the bytes (an encrypted member,
+// one past the end of the archive).
 func (m *Member) Open() (io.ReadCloser, error) {
 	if m.bytesErr != nil {
 		return nil, m.bytesErr
