@@ -3,20 +3,14 @@ package array
 import (
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
 	"os"
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
 )
-
-// ErrHeaderFull is returned when appending would need a longer .npy header
-// than the file has: the new shape does not fit in the header's spare
-// spaces. NumPy 1.24 and later leave room for a first axis of 21 digits,
-// so this happens only with files from older writers whose padding
-// happens to be short. The file is left unchanged; rewrite it whole (for
-// example with [SaveItems]) to append to it.
-var ErrHeaderFull = errors.New("array: no room in the .npy header for the new shape")
 
 // Appender appends rows along the first axis of an existing .npy file,
 // without rewriting it: each append writes the new rows after the data,
@@ -51,7 +45,7 @@ func OpenAppender(path string, opts ...Option) (*Appender, error) {
 	o := makeOptions(opts)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
-		return nil, fmt.Errorf("array: %w", err)
+		return nil, err
 	}
 	a, err := newAppender(f, path, o)
 	if err != nil {
@@ -64,11 +58,11 @@ func OpenAppender(path string, opts ...Option) (*Appender, error) {
 func newAppender(f *os.File, path string, o options) (*Appender, error) {
 	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("array: %w", err)
+		return nil, err
 	}
 	h, err := header.NPY{MaxHeaderLen: o.maxHeaderLen}.Describe(f, st.Size())
 	if err != nil {
-		return nil, fmt.Errorf("array: %s: %w", path, err)
+		return nil, pathError("open", path, err)
 	}
 	switch {
 	case len(h.Shape) == 0:
@@ -78,7 +72,7 @@ func newAppender(f *os.File, path string, o options) (*Appender, error) {
 	}
 	rowSize, err := layout.ByteSize(h.Shape[1:], h.DType.Size)
 	if err != nil {
-		return nil, fmt.Errorf("array: %s: %w", path, err)
+		return nil, &detailError{msg: fmt.Sprintf("array: %s: rows of shape %v of %s are too large", path, h.Shape[1:], h.DType), errs: []error{err}}
 	}
 	if rowSize == 0 {
 		return nil, fmt.Errorf("array: %s: rows of shape %v and dtype %s are empty, so appended bytes cannot count them", path, h.Shape[1:], h.DType)
@@ -169,7 +163,7 @@ func (a *Appender) appendRows(rows int64, fill func(write func([]byte) error) er
 		return a.err
 	}
 	if a.f == nil {
-		return fmt.Errorf("array: %s: %w", a.path, os.ErrClosed)
+		return &fs.PathError{Op: "append", Path: a.path, Err: os.ErrClosed}
 	}
 	if rows == 0 {
 		return nil
@@ -197,19 +191,19 @@ func (a *Appender) appendRows(rows int64, fill func(write func([]byte) error) er
 	if err != nil {
 		// The header still counts the old rows; what was written lies
 		// after them and is ignored.
-		return fmt.Errorf("array: %s: writing rows: %w", a.path, err)
+		return pathError("append", a.path, err)
 	}
 	if a.sync {
 		if err := a.f.Sync(); err != nil {
-			return fmt.Errorf("array: %s: %w", a.path, err)
+			return err
 		}
 	}
 	// One write of the whole header, after the rows.
 	if k, err := a.f.WriteAt(hb, 0); err != nil || k != len(hb) {
 		if err == nil {
-			err = errors.New("short write")
+			err = io.ErrShortWrite
 		}
-		a.err = fmt.Errorf("array: %s: rewriting the header: %w", a.path, err)
+		a.err = pathError("append", a.path, err)
 		return a.err
 	}
 	a.hdr.Shape = shape
@@ -225,7 +219,10 @@ func (a *Appender) headerBytes(n int) ([]byte, error) {
 	if errors.Is(err, header.ErrNoRoom) {
 		return nil, fmt.Errorf("%w: %s: the %d-byte header cannot hold shape %v", ErrHeaderFull, a.path, a.hdr.DataOffset, h.Shape)
 	}
-	return b, err
+	if err != nil {
+		return nil, pathError("append", a.path, err)
+	}
+	return b, nil
 }
 
 // Close syncs the file and closes it. Closing twice does nothing.
@@ -239,7 +236,7 @@ func (a *Appender) Close() error {
 	}
 	a.f = nil
 	if err != nil {
-		return fmt.Errorf("array: %s: %w", a.path, err)
+		return err
 	}
 	return a.err
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -27,133 +26,11 @@ import (
 	"github.com/ndmap/ndmap/mmap"
 )
 
-// A new file bigger than needed is created sparse, filled through views,
-// and closed; NumPy reads it as it would a file from open_memmap.
-func ExampleCreate() {
-	dir, err := os.MkdirTemp("", "example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "frames.npy")
-
-	a, err := array.Create[float32](path, 4, 2, 3) // 4 frames of 2x3
-	if err != nil {
-		log.Fatal(err)
-	}
-	for i, frame := range a.Rows() {
-		frame.Fill(float32(i) / 2)
-	}
-	a.Set(9, 3, 1, 2)
-	if err := a.Close(); err != nil { // flushes
-		log.Fatal(err)
-	}
-
-	data, shape, err := array.Load[float32](path)
-	fmt.Println(shape, data[6:12], data[23], err)
-	// Output:
-	// [4 2 3] [0.5 0.5 0.5 0.5 0.5 0.5] 9 <nil>
-}
-
-// Rows are appended to a file without rewriting it; the header's shape
-// grows in place.
-func ExampleAppender() {
-	dir, err := os.MkdirTemp("", "example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "log.npy")
-
-	if err := array.Save(path, []int64{}, 0, 2); err != nil { // no rows yet
-		log.Fatal(err)
-	}
-	a, err := array.OpenAppender(path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	for i := range int64(3) {
-		if err := array.Append(a, []int64{i, i * i}); err != nil {
-			log.Fatal(err)
-		}
-	}
-	fmt.Println(a.Len())
-	if err := a.Close(); err != nil {
-		log.Fatal(err)
-	}
-
-	data, shape, err := array.Load[int64](path)
-	fmt.Println(shape, data, err)
-	// Output:
-	// 3
-	// [3 2] [0 0 1 1 2 4] <nil>
-}
-
-// Save and Load a whole slice, as np.save and np.load do; Write and Read do
-// the same through a stream.
-func ExampleSave() {
-	dir, err := os.MkdirTemp("", "example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "m.npy")
-
-	if err := array.Save(path, []float64{1, 2, 3, 4, 5, 6}, 2, 3); err != nil {
-		log.Fatal(err)
-	}
-	data, shape, err := array.Load[float64](path)
-	fmt.Println(data, shape, err)
-
-	var buf bytes.Buffer
-	m := array.FromSlice(data, shape...)
-	array.Write(&buf, m.T()) // any view, written in C order
-	t, shape, err := array.Read[float64](&buf)
-	fmt.Println(t, shape, err)
-	// Output:
-	// [1 2 3 4 5 6] [2 3] <nil>
-	// [1 4 2 5 3 6] [3 2] <nil>
-}
-
-// Arrays written into an .npz archive, stored with their data aligned so
-// that each maps with typed, zero-copy access.
-func ExampleWriteMember() {
-	dir, err := os.MkdirTemp("", "example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "arrays.npz")
-
-	out, err := os.Create(path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	z := header.NewNPZWriter(out, header.NPZOptions{Align: 64}) // or Compress: true
-	array.WriteMember(z, "x", array.FromSlice([]float32{1, 2, 3}))
-	array.WriteMember(z, "y", array.FromSlice([]int16{4, 5, 6, 7}, 2, 2))
-	if err := z.Close(); err != nil {
-		log.Fatal(err)
-	}
-	out.Close()
-
-	f, err := array.OpenMember(path, "y", mmap.ReadOnly)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer f.Close()
-	y, _ := array.Typed[int16](f)
-	s, err := y.Contiguous()
-	fmt.Println(y.Shape(), s, err)
-	// Output:
-	// [2 2] [4 5 6 7] <nil>
-}
-
 // Appending keeps the header's length and writes what NumPy writes for the
 // new shape, byte for byte.
 func TestAppend(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.npy")
-	if err := array.Save(path, []int32{1, 2, 3}, 1, 3); err != nil {
+	if err := array.Save(path, array.FromSlice([]int32{1, 2, 3}, 1, 3)); err != nil {
 		t.Fatal(err)
 	}
 	a, err := array.OpenAppender(path)
@@ -202,7 +79,7 @@ func TestAppend(t *testing.T) {
 func TestAppendBigEndianAndRecords(t *testing.T) {
 	dir := t.TempDir()
 	be := filepath.Join(dir, "be.npy")
-	f, err := array.CreateFile(be, mustParse(t, "'>c8'"), []int{1}, false)
+	f, err := array.CreateFile(be, header.Header{DType: mustParse(t, "'>c8'"), Shape: []int{1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +107,7 @@ func TestAppendBigEndianAndRecords(t *testing.T) {
 	}
 
 	rp := filepath.Join(dir, "rec.npy")
-	rf, err := array.CreateFile(rp, mustParse(t, "[('t', '<i8'), ('c', '|S2')]"), []int{0}, false)
+	rf, err := array.CreateFile(rp, header.Header{DType: mustParse(t, "[('t', '<i8'), ('c', '|S2')]"), Shape: []int{0}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +193,7 @@ func TestAppendRefuses(t *testing.T) {
 		"empty rows": {layout.Int8, []int{2, 0}, false},
 	} {
 		p := filepath.Join(dir, name+".npy")
-		f, err := array.CreateFile(p, c.dt, c.shape, c.fortran)
+		f, err := array.CreateFile(p, header.Header{DType: c.dt, Shape: c.shape, FortranOrder: c.fortran})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -327,7 +204,7 @@ func TestAppendRefuses(t *testing.T) {
 	}
 	// A 1-d Fortran-order file appends as any 1-d file.
 	p := filepath.Join(dir, "f1.npy")
-	f, _ := array.CreateFile(p, layout.Int8, []int{2}, true)
+	f, _ := array.CreateFile(p, header.Header{DType: layout.Int8, Shape: []int{2}, FortranOrder: true})
 	f.Close()
 	a, err := array.OpenAppender(p)
 	if err != nil {
@@ -386,7 +263,7 @@ func TestAppendKilled(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "k.npy")
-	if err := array.Save(path, []int64{}, 0, 3); err != nil {
+	if err := array.Save(path, array.FromSlice([]int64{}, 0, 3)); err != nil {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 2))
@@ -396,7 +273,7 @@ func TestAppendKilled(t *testing.T) {
 	for k := 0; k < kills && time.Now().Before(deadline); k++ {
 		if st, err := os.Stat(path); err == nil && st.Size() > 2<<20 {
 			// Start again, to keep the copies small.
-			if err := array.Save(path, []int64{}, 0, 3); err != nil {
+			if err := array.Save(path, array.FromSlice([]int64{}, 0, 3)); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -22,121 +22,116 @@ import (
 // shape. Writes go to the file in place, not to a temporary file: a process
 // that is killed loses nothing it wrote (its pages are in the system's page
 // cache), while a machine that stops may lose writes made since the last
-// [File.Flush], which then read as zeros or as older values. Close flushes
+// [View.Flush], which then read as zeros or as older values. Close flushes
 // and returns once the data is on the device.
 //
 // Create panics if a dimension is negative.
-func Create[T Element](path string, shape ...int) (*Array[T], error) {
-	dt, err := layout.For[T]()
-	if err != nil {
-		panic("array: " + err.Error())
-	}
-	f, err := CreateFile(path, dt, shape, false)
-	if err != nil {
-		return nil, err
-	}
-	return typedOrClose[T](f)
+func Create[T Element](path string, shape []int, opts ...Option) (*Array[T], error) {
+	return typedOrClose[T](CreateFile(path, header.Header{DType: mustDType[T](), Shape: shape}, opts...))
 }
 
-// CreateFile creates a .npy file at path for an array of any dtype —
-// records, strings, datetimes, other byte orders — of the given shape,
-// in Fortran (column-major) order if fortran is set, and returns it mapped
-// ReadWrite, as [Create] does. Its header is byte for byte the one NumPy's
-// open_memmap writes for the same dtype, shape and order; version 2.0 or
-// 3.0 is chosen, as NumPy chooses it, for headers that need it.
+// CreateFile creates a .npy file at path for the array h describes — any
+// dtype, records, strings and datetimes included, in C or Fortran
+// (h.FortranOrder) order — and returns it mapped ReadWrite, as [Create]
+// does. Its header is byte for byte the one NumPy's open_memmap writes for
+// the same dtype, shape and order; version 2.0 or 3.0 is chosen, as NumPy
+// chooses it, for headers that need it, unless h.Version asks for one.
+// h.DataOffset is ignored.
 //
 // CreateFile panics if a dimension is negative.
-func CreateFile(path string, dt layout.DType, shape []int, fortran bool) (*File, error) {
-	checkShape("CreateFile", shape)
-	h := header.Header{DType: dt, Shape: append([]int{}, shape...), FortranOrder: fortran}
-	if _, err := layout.ByteSize(h.Shape, dt.Size); err != nil {
-		return nil, fmt.Errorf("array: %s: %w", path, err)
+func CreateFile(path string, h header.Header, opts ...Option) (*File, error) {
+	checkShape("CreateFile", h.Shape)
+	h.Shape = append([]int{}, h.Shape...)
+	if _, err := layout.ByteSize(h.Shape, h.DType.Size); err != nil {
+		return nil, &detailError{msg: fmt.Sprintf("array: %s: shape %v of %s is too large", path, h.Shape, h.DType), errs: []error{err}}
 	}
 	b, err := header.Encode(h)
 	if err != nil {
-		return nil, fmt.Errorf("array: %s: %w", path, err)
+		return nil, pathError("create", path, err)
 	}
 	h.Version = header.Version{Major: b[6], Minor: b[7]}
 	h.DataOffset = int64(len(b))
 	return createMapped(path, b, h)
 }
 
-// CreateRaw creates a headerless file at path as np.memmap does with mode
-// 'w+': d.Offset zero bytes, then zeroed data of d.DType and d.Shape (nil
-// Shape is not allowed: it is 1-d over the rest of a file that does not
-// exist yet). It returns the file mapped ReadWrite; see [Create] for what a
-// crash leaves.
+// CreateRaw creates a raw file at path for an array of T of the given
+// shape, as [CreateRawFile] does, and returns it mapped ReadWrite. A
+// description whose DType is left zero takes T's, as for [OpenRaw], and
+// otherwise T must match it. [OpenRaw] with the same d reads the file back.
 //
-// CreateRaw panics if d.Offset is negative, d.Shape is nil or has a negative
-// dimension.
-func CreateRaw(path string, d header.Raw) (*File, error) {
-	if d.Offset < 0 {
-		panic(fmt.Sprintf("array: CreateRaw with negative offset %d", d.Offset))
-	}
-	if d.Shape == nil {
-		panic("array: CreateRaw needs a shape")
-	}
-	checkShape("CreateRaw", d.Shape)
-	h := header.Header{DType: d.DType, Shape: append([]int{}, d.Shape...), FortranOrder: d.FortranOrder, DataOffset: d.Offset}
-	if _, err := layout.ByteSize(h.Shape, d.DType.Size); err != nil {
-		return nil, fmt.Errorf("array: %s: %w", path, err)
-	}
-	return createMapped(path, make([]byte, d.Offset), h)
+// CreateRaw panics if a dimension is negative.
+func CreateRaw[T Element](path string, d header.Describer, shape []int, opts ...Option) (*Array[T], error) {
+	return typedOrClose[T](CreateRawFile(path, withType[T](d), shape, opts...))
 }
 
-// CreateWithHeader creates a raw file at path that starts with the record
-// rec.Header, whose fields named in rec.Shape are set to the dimensions
-// of shape (in the record's byte order; its other bytes are zero), followed
-// by zeroed data of T in the given shape at rec.DataOffset. It returns the
-// file mapped ReadWrite, as [Create] does; [OpenWithHeader] with the same rec
-// reads it back. rec.DType may be left zero to mean T's own dtype; otherwise
-// T must match it.
+// CreateRawFile creates a headerless file at path for an array of the given
+// shape and returns it mapped ReadWrite; see [Create] for what a crash
+// leaves. d is a [header.Raw] or a [header.Record]:
 //
-// It returns an error if a dimension does not fit in its field (a float
-// field must hold it exactly).
+//   - a Raw gives the data's offset (zero bytes come before it, as
+//     np.memmap with mode 'w+' writes them), dtype and order; its Shape, if
+//     not nil, must agree with shape, where a -1 in it matches any length;
+//   - a Record gives the record the file starts with, whose fields named in
+//     its Shape are set to the dimensions of shape (in the record's byte
+//     order; its other bytes are zero), then the data's dtype, order and
+//     offset (right after the record when DataOffset is zero).
 //
-// CreateWithHeader panics if rec is not valid as [header.Record.Describe]
-// requires, if len(shape) differs from len(rec.Shape), if a dimension is
-// negative, or if rec.DataOffset is nonzero and less than the record's
-// size.
-func CreateWithHeader[T Element](path string, rec header.Record, shape ...int) (*Array[T], error) {
-	if rec.DType.Kind == layout.Invalid {
-		dt, err := layout.For[T]()
-		if err != nil {
-			panic("array: " + err.Error())
-		}
-		rec.DType = dt
-	}
-	f, err := CreateRecord(path, rec, shape)
-	if err != nil {
+// A description that cannot be right is an error naming the field, as is a
+// dimension that does not fit in its field (a float field must hold it
+// exactly).
+//
+// CreateRawFile panics if d is neither a Raw nor a Record or a dimension is
+// negative.
+func CreateRawFile(path string, d header.Describer, shape []int, opts ...Option) (*File, error) {
+	checkShape("CreateRawFile", shape)
+	if err := checkDescription(path, d, -1); err != nil {
 		return nil, err
 	}
-	return typedOrClose[T](f)
+	switch d := deref(d).(type) {
+	case header.Raw:
+		if d.Shape != nil && !shapeMatches(d.Shape, shape) {
+			return nil, fmt.Errorf("array: %s: header.Raw.Shape %v does not agree with shape %v", path, d.Shape, shape)
+		}
+		h := header.Header{DType: d.DType, Shape: append([]int{}, shape...), FortranOrder: d.FortranOrder, DataOffset: d.Offset}
+		if _, err := layout.ByteSize(h.Shape, d.DType.Size); err != nil {
+			return nil, &detailError{msg: fmt.Sprintf("array: %s: shape %v of %s is too large", path, h.Shape, h.DType), errs: []error{err}}
+		}
+		return createMapped(path, make([]byte, d.Offset), h)
+	case header.Record:
+		return createRecord(path, d, shape)
+	}
+	panic(fmt.Sprintf("array: CreateRawFile with a %T, not a header.Raw or header.Record", d))
 }
 
-// CreateRecord is [CreateWithHeader] for items of any dtype, rec.DType,
-// returning the untyped [File].
-func CreateRecord(path string, rec header.Record, shape []int) (*File, error) {
-	if rec.Header.Kind != layout.Struct {
-		panic("array: CreateRecord: the header record is not a struct")
+// shapeMatches reports whether shape is what the description's shape
+// allows, a -1 matching any length.
+func shapeMatches(desc, shape []int) bool {
+	if len(desc) != len(shape) {
+		return false
 	}
+	for i, n := range desc {
+		if n != -1 && n != shape[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// createRecord makes the file of a header.Record description.
+func createRecord(path string, rec header.Record, shape []int) (*File, error) {
 	if len(shape) != len(rec.Shape) {
-		panic(fmt.Sprintf("array: CreateRecord: %d dimensions for %d shape fields", len(shape), len(rec.Shape)))
+		return nil, fmt.Errorf("array: %s: %d dimensions for the %d fields of header.Record.Shape", path, len(shape), len(rec.Shape))
 	}
-	checkShape("CreateRecord", shape)
 	off := rec.DataOffset
 	if off == 0 {
 		off = int64(rec.Header.Size)
 	}
 	if off < int64(rec.Header.Size) {
-		panic(fmt.Sprintf("array: CreateRecord: data at byte %d would overlap the %d-byte header record", off, rec.Header.Size))
+		return nil, fmt.Errorf("array: %s: header.Record.DataOffset %d would overlap the %d-byte header record", path, off, rec.Header.Size)
 	}
 	prefix := make([]byte, off)
 	for i, name := range rec.Shape {
-		fd, ok := rec.Header.Field(name)
-		if !ok {
-			panic(fmt.Sprintf("array: CreateRecord: no field %q in the header record %s", name, rec.Header))
-		}
+		fd, _ := rec.Header.Field(name) // checkDescription found it
 		if err := putDim(prefix[fd.Offset:fd.Offset+fd.Type.Size], fd, shape[i]); err != nil {
 			return nil, fmt.Errorf("array: %s: %w", path, err)
 		}
@@ -144,7 +139,7 @@ func CreateRecord(path string, rec header.Record, shape []int) (*File, error) {
 	h := header.Header{DType: rec.DType, Shape: append([]int{}, shape...), FortranOrder: rec.FortranOrder, DataOffset: off}
 	size, err := layout.ByteSize(h.Shape, rec.DType.Size)
 	if err != nil {
-		return nil, fmt.Errorf("array: %s: %w", path, err)
+		return nil, &detailError{msg: fmt.Sprintf("array: %s: shape %v of %s is too large", path, h.Shape, h.DType), errs: []error{err}}
 	}
 	f, err := createMapped(path, prefix, h)
 	if err != nil {
@@ -153,19 +148,16 @@ func CreateRecord(path string, rec header.Record, shape []int) (*File, error) {
 	// Read the file back as a reader will, so that what was made is what
 	// rec describes.
 	got, err := rec.Describe(f.m, off+size)
-	if err != nil || got.DataOffset != off || fmt.Sprint(got.Shape) != fmt.Sprint(h.Shape) {
+	if err != nil || got.DataOffset != off || !shapeMatches(got.Shape, shape) {
 		f.Close()
 		os.Remove(path)
-		return nil, fmt.Errorf("array: %s: the header record does not read back as shape %v: %v", path, shape, err)
+		return nil, fmt.Errorf("array: %s: the header record does not read back as shape %v (%v)", path, shape, err)
 	}
 	return f, nil
 }
 
 // putDim stores the dimension n in the field fd's bytes b.
 func putDim(b []byte, fd layout.Field, n int) error {
-	if len(fd.Shape) != 0 {
-		panic(fmt.Sprintf("array: CreateRecord: shape field %q is a sub-array", fd.Name))
-	}
 	order := fd.Type.Order.Binary()
 	u := uint64(n)
 	bits := 8 * fd.Type.Size
@@ -188,13 +180,11 @@ func putDim(b []byte, fd layout.Field, n int) error {
 			x = float64(n)
 			u = math.Float64bits(x)
 		default:
-			panic(fmt.Sprintf("array: CreateRecord: shape field %q is %s, not an integer, float32 or float64", fd.Name, fd.Type))
+			return fmt.Errorf("shape field %q is %s: dimensions are written to integer, float32 and float64 fields", fd.Name, fd.Type)
 		}
 		if x >= 1<<63 || int64(x) != int64(n) {
 			return fmt.Errorf("dimension %d is not exact in field %q of type %s", n, fd.Name, fd.Type)
 		}
-	default:
-		panic(fmt.Sprintf("array: CreateRecord: shape field %q is %s, not an integer or float", fd.Name, fd.Type))
 	}
 	switch fd.Type.Size {
 	case 1:
@@ -225,16 +215,17 @@ func createMapped(path string, prefix []byte, h header.Header) (*File, error) {
 	size := h.DataSize()
 	total := int64(len(prefix)) + size
 	if size < 0 || total < size || uint64(total) > math.MaxInt {
-		return nil, fmt.Errorf("array: %s: %d-byte file: %w", path, total, mmap.ErrTooLarge)
+		return nil, &detailError{msg: fmt.Sprintf("array: %s: a file of %d bytes is too large for the address space", path, total), errs: []error{mmap.ErrTooLarge}}
 	}
 	osf, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
 	if err != nil {
-		return nil, fmt.Errorf("array: %w", err)
+		return nil, err
 	}
+	// The errors of os name the file, and those of mmap too.
 	fail := func(err error) (*File, error) {
 		osf.Close()
 		os.Remove(path)
-		return nil, fmt.Errorf("array: %s: %w", path, err)
+		return nil, err
 	}
 	if err := osf.Truncate(total); err != nil {
 		return fail(err)
@@ -246,7 +237,7 @@ func createMapped(path string, prefix []byte, h header.Header) (*File, error) {
 	if err != nil {
 		return fail(err)
 	}
-	f := &File{path: path, hdr: h, m: m, os: osf, dataOff: h.DataOffset, writable: true, sync: true}
+	f := &File{path: path, hdr: h, m: m, os: newShared(osf), dataOff: h.DataOffset, writable: true, sync: true}
 	f.data = m.Bytes()[h.DataOffset:total]
 	return f, nil
 }

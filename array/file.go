@@ -1,11 +1,10 @@
 package array
 
 import (
-	"archive/zip"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"reflect"
 	"sync/atomic"
@@ -17,7 +16,8 @@ import (
 
 // Errors returned by this package, compared with errors.Is.
 var (
-	// ErrClosed is the cause of the panic when a view of a closed file is read.
+	// ErrClosed is the cause of the panic when a view of a closed file is
+	// read, and of the errors of a closed [Archive].
 	ErrClosed = errors.New("array: file is closed")
 	// ErrReadOnly is returned by writes to a view of a file opened ReadOnly.
 	ErrReadOnly = errors.New("array: read-only")
@@ -26,18 +26,23 @@ var (
 	// ErrLayout is returned when the bytes of a view do not allow what was
 	// asked in place (a []T over the mapping, a reshape without copying).
 	ErrLayout = errors.New("array: layout does not allow it")
+	// ErrHeaderFull is returned when appending would need a longer .npy
+	// header than the file has: the new shape does not fit in the header's
+	// spare spaces. NumPy 1.24 and later leave room for a first axis of 21
+	// digits, so this happens only with files from older writers whose
+	// padding happens to be short. The file is left unchanged; save it whole
+	// again (with [Save]) to append to it.
+	ErrHeaderFull = errors.New("array: no room in the .npy header for the new shape")
 )
 
-// DefaultMaxInflated is how many bytes a deflated .npz member may inflate to
-// unless [MaxInflated] says otherwise: 1 GiB.
-const DefaultMaxInflated = 1 << 30
-
-// An Option adjusts how a file is opened.
+// An Option adjusts how a file is read or written. Every constructor takes
+// the same options, and each ignores those that do not concern it.
 type Option func(*options)
 
 type options struct {
 	maxHeaderLen int
 	maxInflated  int64
+	compress     bool
 }
 
 // MaxHeaderLen raises (or lowers) the longest .npy header text that is read,
@@ -45,21 +50,27 @@ type options struct {
 // records of thousands of fields.
 func MaxHeaderLen(n int) Option { return func(o *options) { o.maxHeaderLen = n } }
 
-// MaxInflated sets how many bytes a deflated .npz member may inflate to,
-// [DefaultMaxInflated] by default.
+// MaxInflated sets how many bytes a deflated .npz member may inflate to when
+// it is opened: 1 GiB by default.
 func MaxInflated(n int64) Option { return func(o *options) { o.maxInflated = n } }
 
+// Compress makes [SaveArchive] deflate every member, as np.savez_compressed
+// does. Without it members are stored, as np.savez stores them, and can be
+// mapped in place.
+func Compress() Option { return func(o *options) { o.compress = true } }
+
 func makeOptions(opts []Option) options {
-	o := options{maxInflated: DefaultMaxInflated}
+	o := options{maxInflated: 1 << 30}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	return o
 }
 
-// File is an open array file: a .npy file, a raw file, or a member of a .npz
-// archive, mapped into memory (or, for a deflated member, inflated into it).
-// Its views come from [File.Items] or, typed, from [Typed] and [Open].
+// File is an open array file of any dtype: a .npy file, a raw file, or a
+// member of an .npz archive, mapped into memory (or, for a deflated member,
+// inflated into it). Its view is [File.Items]; typed views come from it with
+// [As] and [Field].
 //
 // Close unmaps the file. Views of it keep the mapping alive while they are
 // reachable, so forgetting Close leaks nothing for long; but after Close,
@@ -68,10 +79,10 @@ type File struct {
 	path     string
 	member   string // .npz member name, or ""
 	hdr      header.Header
-	m        *mmap.Map // nil when the data is in memory
-	os       *os.File  // kept open for mappings made from it, or nil
-	data     []byte    // the array's bytes: part of m.Bytes(), or memory
-	dataOff  int64     // offset of data[0] in m.Bytes()
+	m        *mmap.Map   // nil when the data is in memory
+	os       *sharedFile // the open file m was mapped from, or nil
+	data     []byte      // the array's bytes: part of m.Bytes(), or memory
+	dataOff  int64       // offset of data[0] in m.Bytes()
 	writable bool
 	sync     bool // Close flushes the mapping and syncs the file: files this package created
 	closed   atomic.Bool
@@ -80,52 +91,88 @@ type File struct {
 // memoryFile stands behind views of Go memory: never closed, always writable.
 var memoryFile = &File{path: "memory", writable: true}
 
-// OpenFile opens the .npy file at path, mapping it in the given mode, and
-// reads its header. Any dtype is accepted; see [Typed] and [Field] for typed
-// views.
+// sharedFile is an open file that several mappings need: an archive and the
+// members mapped from it. The last to release it closes it.
+type sharedFile struct {
+	f    *os.File
+	refs atomic.Int64
+}
+
+func newShared(f *os.File) *sharedFile {
+	s := &sharedFile{f: f}
+	s.refs.Store(1)
+	return s
+}
+
+// acquire takes a reference, unless the file has already been closed.
+func (s *sharedFile) acquire() bool {
+	for {
+		n := s.refs.Load()
+		if n <= 0 {
+			return false
+		}
+		if s.refs.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
+// release drops a reference and closes the file with the last one.
+func (s *sharedFile) release() error {
+	if s.refs.Add(-1) == 0 {
+		return s.f.Close()
+	}
+	return nil
+}
+
+// openOS opens path with the access mode needs. Its errors are the
+// *fs.PathError of os.OpenFile.
+func openOS(path string, mode mmap.Mode) (*os.File, error) {
+	switch mode {
+	case mmap.ReadOnly, mmap.CopyOnWrite:
+		// A private mapping is writable even over a file opened for reading.
+		return os.Open(path)
+	case mmap.ReadWrite:
+		return os.OpenFile(path, os.O_RDWR, 0)
+	}
+	panic(fmt.Sprintf("array: unknown mmap.Mode %d", mode))
+}
+
+// pathError wraps err, from the system or another package of this module,
+// with the file it concerns, as the os package does: "open x.npy: header:
+// bad magic number at byte 0". The message keeps the one package prefix the
+// cause has.
+func pathError(op, path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return err
+	}
+	return &fs.PathError{Op: op, Path: path, Err: err}
+}
+
+// OpenFile opens the .npy file at path, of any dtype, mapping it in the given
+// mode; see [Open] for an array of a Go type.
 func OpenFile(path string, mode mmap.Mode, opts ...Option) (*File, error) {
 	o := makeOptions(opts)
-	return OpenRaw(path, mode, header.NPY{MaxHeaderLen: o.maxHeaderLen})
+	return openDescribed(path, mode, header.NPY{MaxHeaderLen: o.maxHeaderLen})
 }
 
-// OpenRaw opens the file at path, mapping it in the given mode, and finds its
-// array data with d: a [header.Raw] for data at a fixed offset (like
-// np.memmap), a [header.Record] for data whose shape a record at the start of
-// the file gives, or a [header.NPY].
-func OpenRaw(path string, mode mmap.Mode, d header.Describer) (*File, error) {
-	m, err := mmap.Open(path, mode)
-	if err != nil {
-		return nil, fmt.Errorf("array: %w", err)
-	}
-	hdr, err := d.Describe(m, int64(m.Len()))
-	if err != nil {
-		m.Close()
-		return nil, fmt.Errorf("array: %s: %w", path, err)
-	}
-	f := &File{path: path, hdr: *hdr, m: m, dataOff: hdr.DataOffset, writable: mode != mmap.ReadOnly}
-	f.data = m.Bytes()[hdr.DataOffset : hdr.DataOffset+hdr.DataSize()]
-	return f, nil
+// OpenRawFile opens the file at path, of any dtype, mapping it in the given
+// mode, and finds its array data with d: a [header.Raw] for data at a fixed
+// offset (as np.memmap does), a [header.Record] for data whose shape a record
+// at the start of the file gives, or any other [header.Describer]. A
+// description that cannot be right (a negative offset, a shape with two -1,
+// a field that is not there) is an error naming the field; see [OpenRaw].
+func OpenRawFile(path string, mode mmap.Mode, d header.Describer, opts ...Option) (*File, error) {
+	return openDescribed(path, mode, d)
 }
 
-// OpenMember opens the member of the .npz archive at path whose name is
-// member (with or without ".npy"). A stored member (np.savez) is mapped in
-// place; its data is usually not aligned, so typed reads take the slower
-// exact path. A deflated member (np.savez_compressed) is inflated into
-// memory, up to [DefaultMaxInflated] bytes unless [MaxInflated] says
-// otherwise.
-//
-// The mode may be ReadOnly or CopyOnWrite: writing into an archive in place
-// would leave its checksums wrong, so ReadWrite is refused.
-func OpenMember(path, member string, mode mmap.Mode, opts ...Option) (*File, error) {
-	o := makeOptions(opts)
-	if mode == mmap.ReadWrite {
-		return nil, fmt.Errorf("array: %s: member %q: ReadWrite would leave the archive's checksums wrong; use CopyOnWrite", path, member)
-	}
-	osf, err := os.Open(path)
+func openDescribed(path string, mode mmap.Mode, d header.Describer) (*File, error) {
+	osf, err := openOS(path, mode)
 	if err != nil {
-		return nil, fmt.Errorf("array: %w", err)
+		return nil, err
 	}
-	f, err := openMember(osf, path, member, mode, o)
+	f, err := mapDescribed(osf, path, mode, d)
 	if err != nil {
 		osf.Close()
 		return nil, err
@@ -133,72 +180,56 @@ func OpenMember(path, member string, mode mmap.Mode, opts ...Option) (*File, err
 	return f, nil
 }
 
-func openMember(osf *os.File, path, member string, mode mmap.Mode, o options) (*File, error) {
+func mapDescribed(osf *os.File, path string, mode mmap.Mode, d header.Describer) (*File, error) {
 	st, err := osf.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("array: %w", err)
+		return nil, err
 	}
-	arch, err := header.NPY{MaxHeaderLen: o.maxHeaderLen}.ReadArchive(osf, st.Size())
+	if err := checkDescription(path, d, st.Size()); err != nil {
+		return nil, err
+	}
+	m, err := mmap.MapRegion(osf, mode, 0, st.Size())
 	if err != nil {
-		return nil, fmt.Errorf("array: %s: %w", path, err)
+		return nil, err
 	}
-	mem, ok := arch.Lookup(member)
-	if !ok {
-		return nil, fmt.Errorf("array: %s: no member %q", path, member)
+	hdr, err := d.Describe(m, int64(m.Len()))
+	if err != nil {
+		if _, ok := d.(header.NPY); ok && errors.Is(err, header.ErrFormat) && isZip(m.Bytes()) {
+			err = archiveHint(path, m, int64(m.Len()), err)
+		} else {
+			err = pathError("open", path, err)
+		}
+		m.Close()
+		return nil, err
 	}
-	if mem.Header == nil {
-		return nil, fmt.Errorf("array: %s: member %q is not a .npy array", path, mem.Name)
-	}
-	hdr := *mem.Header
-	f := &File{path: path, member: mem.Name, hdr: hdr, writable: mode != mmap.ReadOnly}
-	switch mem.Method {
-	case zip.Store: // the array's bytes lie in the archive as they are
-		f.hdr.DataOffset = mem.DataOffset
-		m, err := mmap.MapRegion(osf, mode, mem.DataOffset, hdr.DataSize())
-		if err != nil {
-			return nil, fmt.Errorf("array: %s: member %q: %w", path, mem.Name, err)
-		}
-		f.m, f.os, f.data = m, osf, m.Bytes()
-		return f, nil
-	default:
-		if mem.UncompressedSize > o.maxInflated {
-			return nil, fmt.Errorf("array: %s: member %q inflates to %d bytes, over the limit of %d (see MaxInflated)", path, mem.Name, mem.UncompressedSize, o.maxInflated)
-		}
-		end := hdr.DataOffset + hdr.DataSize()
-		if end > mem.UncompressedSize {
-			return nil, fmt.Errorf("array: %s: member %q: data needs %d bytes, member has %d", path, mem.Name, end, mem.UncompressedSize)
-		}
-		rc, err := mem.Open()
-		if err != nil {
-			return nil, fmt.Errorf("array: %s: member %q: %w", path, mem.Name, err)
-		}
-		buf := make([]byte, end)
-		_, err = io.ReadFull(rc, buf)
-		rc.Close()
-		if err != nil {
-			return nil, fmt.Errorf("array: %s: member %q: %w", path, mem.Name, err)
-		}
-		// The header read from the central directory's view of the member
-		// must describe these bytes too.
-		h2, err := header.NPY{MaxHeaderLen: o.maxHeaderLen}.Describe(bytes.NewReader(buf), int64(len(buf)))
-		if err != nil || h2.DataOffset != hdr.DataOffset {
-			return nil, fmt.Errorf("array: %s: member %q: header changed while inflating", path, mem.Name)
-		}
-		f.data = buf[hdr.DataOffset:end]
-		osf.Close()
-		return f, nil
-	}
+	f := &File{path: path, hdr: *hdr, m: m, os: newShared(osf), dataOff: hdr.DataOffset, writable: mode != mmap.ReadOnly}
+	f.data = m.Bytes()[hdr.DataOffset : hdr.DataOffset+hdr.DataSize()]
+	return f, nil
 }
 
-// Path returns the path the file was opened with.
-func (f *File) Path() string { return f.path }
+// isZip reports whether b starts as a zip archive does: with a member's
+// local header, or with the end record of an empty archive.
+func isZip(b []byte) bool {
+	return len(b) >= 4 && b[0] == 'P' && b[1] == 'K' && (b[2] == 3 && b[3] == 4 || b[2] == 5 && b[3] == 6)
+}
+
+// archiveHint is the error for an .npz archive opened where a .npy file was
+// expected: it says how to open the archive's arrays, and names them.
+func archiveHint(path string, r io.ReaderAt, size int64, cause error) error {
+	msg := fmt.Sprintf("array: %s is an .npz archive, not a .npy file: open it with OpenArchive and its arrays with OpenMember", path)
+	if z, err := header.ReadArchive(r, size); err == nil {
+		keys := make([]string, len(z.Members))
+		for i, m := range z.Members {
+			keys[i] = memberKey(m.Name)
+		}
+		msg += " (keys: " + listKeys(keys) + ")"
+	}
+	return &detailError{msg: msg, errs: []error{cause}}
+}
 
 // Header returns what the file's header says: dtype, shape, order, version
 // and where the data starts.
 func (f *File) Header() header.Header { return f.hdr }
-
-// DType returns the dtype of the file's items.
-func (f *File) DType() layout.DType { return f.hdr.DType }
 
 // Items returns the view of all of the file's items, of any dtype, in their
 // logical shape (Fortran-order files show their true shape, with strides
@@ -220,26 +251,16 @@ func (f *File) geom() geom {
 	return newGeom(f.data, 0, 0, shape, strides, size)
 }
 
-// Flush writes changes made through views of a file opened ReadWrite back to
-// the file and waits until they are on the device. For other files it does
-// nothing.
-func (f *File) Flush() error {
+// flush writes the pages g spans back to a file opened ReadWrite and waits
+// until they are on the device.
+func (f *File) flush(g geom) error {
 	if f.closed.Load() {
 		return f.closedErr()
 	}
-	if f.m == nil || f.m.Mode() != mmap.ReadWrite {
+	if f.m == nil || f.m.Mode() != mmap.ReadWrite || len(g.data) == 0 {
 		return nil
 	}
-	if err := f.m.FlushRange(f.dataOff, int64(len(f.data))); err != nil {
-		return fmt.Errorf("array: %s: %w", f.path, err)
-	}
-	return nil
-}
-
-// Advise tells the operating system how the whole array will be read; see
-// [mmap.Advice].
-func (f *File) Advise(a mmap.Advice) error {
-	return f.advise(a, f.geom())
+	return f.m.FlushRange(f.dataOff+int64(g.origin), int64(len(g.data)))
 }
 
 func (f *File) advise(a mmap.Advice, g geom) error {
@@ -249,10 +270,7 @@ func (f *File) advise(a mmap.Advice, g geom) error {
 	if f.m == nil || len(g.data) == 0 {
 		return nil
 	}
-	if err := f.m.Advise(a, f.dataOff+int64(g.origin), int64(len(g.data))); err != nil {
-		return fmt.Errorf("array: %s: %w", f.path, err)
-	}
-	return nil
+	return f.m.Advise(a, f.dataOff+int64(g.origin), int64(len(g.data)))
 }
 
 // Guard runs fn and turns a fault on the file's pages — the file shrank
@@ -266,9 +284,9 @@ func (f *File) Guard(fn func() error) error {
 }
 
 // Close unmaps the file. Views of it must not be used afterwards: reading
-// through one panics. Closing twice is harmless. A file made by [Create],
-// [CreateFile], [CreateRaw] or [CreateWithHeader] is first flushed: Close
-// returns once its data is on the device.
+// through one panics. Closing twice is harmless. A file made by one of the
+// Create functions is first flushed: Close returns once its data is on the
+// device.
 func (f *File) Close() error {
 	if f == memoryFile || f.closed.Swap(true) {
 		return nil
@@ -276,7 +294,7 @@ func (f *File) Close() error {
 	var err error
 	if f.sync {
 		err = f.m.Flush()
-		if serr := f.os.Sync(); err == nil {
+		if serr := f.os.f.Sync(); err == nil {
 			err = serr
 		}
 	}
@@ -286,15 +304,12 @@ func (f *File) Close() error {
 		}
 	}
 	if f.os != nil {
-		if cerr := f.os.Close(); err == nil {
+		if cerr := f.os.release(); err == nil {
 			err = cerr
 		}
 	}
 	f.data = nil
-	if err != nil {
-		return fmt.Errorf("array: %s: %w", f.path, err)
-	}
-	return nil
+	return err
 }
 
 // name is how error messages refer to the file.
@@ -319,7 +334,8 @@ func (f *File) readOnly() error {
 }
 
 // Array is a typed view of a whole file, with the file's methods: Open
-// returns one, and Close releases it.
+// returns one, and Close releases it. Its view methods (Advise and Flush
+// among them) act on the whole array.
 type Array[T Element] struct {
 	View[T]
 	*File
@@ -329,37 +345,26 @@ type Array[T Element] struct {
 // mode. T must match the file's dtype in kind and size; byte order may
 // differ. Records, strings and datetimes open with [OpenFile].
 func Open[T Element](path string, mode mmap.Mode, opts ...Option) (*Array[T], error) {
-	f, err := OpenFile(path, mode, opts...)
+	return typedOrClose[T](OpenFile(path, mode, opts...))
+}
+
+// OpenRaw opens the file at path as an array of T, mapping it in the given
+// mode, as np.memmap does: d says where the data starts and its shape, as
+// for [OpenRawFile]. A [header.Raw] or [header.Record] whose DType is left
+// zero takes T's dtype, in the byte order its Order gives (native when
+// that is zero too).
+func OpenRaw[T Element](path string, mode mmap.Mode, d header.Describer, opts ...Option) (*Array[T], error) {
+	return typedOrClose[T](OpenRawFile(path, mode, withType[T](d), opts...))
+}
+
+// typedOrClose returns f as an array of T, closing f if it is not one.
+func typedOrClose[T Element](f *File, err error) (*Array[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	return typedOrClose[T](f)
-}
-
-// OpenWithHeader opens the file at path as an array of T whose data d
-// finds: for example a raw file whose first bytes are a record giving the
-// number of rows and columns ([header.Record]).
-func OpenWithHeader[T Element](path string, mode mmap.Mode, d header.Describer) (*Array[T], error) {
-	f, err := OpenRaw(path, mode, d)
-	if err != nil {
-		return nil, err
-	}
-	return typedOrClose[T](f)
-}
-
-func typedOrClose[T Element](f *File) (*Array[T], error) {
-	a, err := Typed[T](f)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return a, nil
-}
-
-// Typed returns f as an array of T. Closing the result closes f.
-func Typed[T Element](f *File) (*Array[T], error) {
 	v, err := As[T](f.Items())
 	if err != nil {
+		f.Close()
 		return nil, err
 	}
 	return &Array[T]{View: v, File: f}, nil
@@ -371,28 +376,41 @@ func As[T Element](u Items) (View[T], error) {
 	if err := matchType[T](u.f.name(), u.dt); err != nil {
 		return View[T]{}, err
 	}
-	return View[T]{g: u.g, f: u.f, acc: newAccess[T](u.dt, u.g)}, nil
+	dt := u.dt
+	return View[T]{g: u.g, f: u.f, dt: &dt, acc: newAccess[T](u.dt, u.g)}, nil
 }
 
 // matchType returns nil if items of dtype dt can be read as T, and
 // otherwise an error naming the file, the dtype and T.
 func matchType[T Element](name string, dt layout.DType) error {
 	t := reflect.TypeFor[T]()
-	if err := layout.Match(dt, t); err != nil {
-		return &typeError{
-			msg:   fmt.Sprintf("array: %s: %s cannot be read as %v: %v", name, dt.TypeString(), t, err),
-			cause: err,
-		}
+	err := layout.Match(dt, t)
+	if err == nil {
+		return nil
 	}
-	return nil
+	return &detailError{
+		msg:  fmt.Sprintf("array: %s: %s cannot be read as %v: %s", name, dt.TypeString(), t, reason(err)),
+		errs: []error{ErrType, err},
+	}
 }
 
-// typeError says why a dtype does not hold a Go type; it matches both
-// [ErrType] and layout's reason.
-type typeError struct {
-	msg   string
-	cause error
+// reason returns what a layout error says, without its package prefix, for
+// a message of this package that wraps it.
+func reason(err error) string {
+	var me *layout.MismatchError
+	if errors.As(err, &me) {
+		return me.Msg
+	}
+	return err.Error()
 }
 
-func (e *typeError) Error() string   { return e.msg }
-func (e *typeError) Unwrap() []error { return []error{ErrType, e.cause} }
+// detailError is an error of this package with a message of its own that
+// also matches, with errors.Is and errors.As, the errors it names in errs
+// without repeating their text.
+type detailError struct {
+	msg  string
+	errs []error
+}
+
+func (e *detailError) Error() string   { return e.msg }
+func (e *detailError) Unwrap() []error { return e.errs }

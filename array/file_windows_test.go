@@ -34,7 +34,7 @@ func TestWriteOverMappedFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a.npy")
 	old := []int64{1, 2, 3, 4}
-	if err := array.Save(path, old); err != nil {
+	if err := array.Save(path, array.FromSlice(old, len(old))); err != nil {
 		t.Fatal(err)
 	}
 	for _, mode := range []mmap.Mode{mmap.ReadOnly, mmap.ReadWrite} {
@@ -43,11 +43,11 @@ func TestWriteOverMappedFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Save's rename over the target is refused while it is mapped.
-		if err := array.Save(path, []int64{9}); err == nil {
+		if err := array.Save(path, array.FromSlice([]int64{9}, 1)); err == nil {
 			t.Errorf("%v: Save over a mapped file succeeded", mode)
 		}
 		// Create truncates the file, which is refused too.
-		if c, err := array.Create[int64](path, 2); err == nil {
+		if c, err := array.Create[int64](path, []int{2}); err == nil {
 			c.Close()
 			t.Errorf("%v: Create over a mapped file succeeded", mode)
 		}
@@ -65,7 +65,7 @@ func TestWriteOverMappedFile(t *testing.T) {
 		}
 	}
 	// Unmapped, the file is replaced: MoveFileEx with MOVEFILE_REPLACE_EXISTING.
-	if err := array.Save(path, []int64{9}); err != nil {
+	if err := array.Save(path, array.FromSlice([]int64{9}, 1)); err != nil {
 		t.Fatalf("Save over a file no longer mapped: %v", err)
 	}
 	if got, _, err := array.Load[int64](path); err != nil || !slices.Equal(got, []int64{9}) {
@@ -81,7 +81,7 @@ func TestWriteOverMappedFile(t *testing.T) {
 // array keeps the rows it had.
 func TestAppendToMappedFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "log.npy")
-	if err := array.Save(path, []int64{1, 2, 3, 4}, 2, 2); err != nil {
+	if err := array.Save(path, array.FromSlice([]int64{1, 2, 3, 4}, 2, 2)); err != nil {
 		t.Fatal(err)
 	}
 	a, err := array.Open[int64](path, mmap.ReadOnly)

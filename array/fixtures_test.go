@@ -65,13 +65,13 @@ func openEntry(t *testing.T, e manifestEntry, mode mmap.Mode) *File {
 	var err error
 	switch {
 	case e.Member != "":
-		f, err = OpenMember(path, e.Member, mode)
+		f, err = openMemberAt(path, e.Member, mode)
 	case e.Kind == "fixed":
 		dt, derr := layout.ParseDescr(e.Descr)
 		if derr != nil {
 			t.Fatal(derr)
 		}
-		f, err = OpenRaw(path, mode, header.Raw{Offset: e.Offset, DType: dt, Shape: e.Request})
+		f, err = OpenRawFile(path, mode, header.Raw{Offset: e.Offset, DType: dt, Shape: e.Request})
 	case e.Kind == "record":
 		dt, derr := layout.ParseDescr(e.Descr)
 		if derr != nil {
@@ -81,7 +81,7 @@ func openEntry(t *testing.T, e manifestEntry, mode mmap.Mode) *File {
 		if derr != nil {
 			t.Fatal(derr)
 		}
-		f, err = OpenRaw(path, mode, header.Record{Header: hdt, Shape: e.Fields, DType: dt, DataOffset: e.Offset})
+		f, err = OpenRawFile(path, mode, header.Record{Header: hdt, Shape: e.Fields, DType: dt, DataOffset: e.Offset})
 	default:
 		f, err = OpenFile(path, mode, MaxHeaderLen(1<<20))
 	}
@@ -456,4 +456,14 @@ func TestFixtureCopyTo(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openMember opens one array of the archive at path, keeping only the member.
+func openMemberAt(path, key string, mode mmap.Mode, opts ...Option) (*File, error) {
+	z, err := OpenArchive(path, mode, opts...)
+	if err != nil {
+		return nil, err
+	}
+	defer z.Close()
+	return OpenMemberFile(z, key)
 }

@@ -48,9 +48,6 @@ func (u Items) Len() int {
 // Size returns the number of items.
 func (u Items) Size() int { return u.g.len() }
 
-// Writable reports whether the items may be written.
-func (u Items) Writable() bool { return u.f.writable }
-
 // Index returns the view of position i of the first axis, with that axis
 // dropped; see [View.Index].
 func (u Items) Index(i int) Items {
@@ -87,8 +84,9 @@ func (u Items) Reshape(shape ...int) (Items, error) {
 }
 
 // Bytes returns the bytes of the item at the given indices. The slice
-// aliases the file; it must not be written unless the view is Writable (use
-// SetBytes), and it is valid while the file is open.
+// aliases the file; it must not be written unless the file was opened
+// ReadWrite or CopyOnWrite (use SetBytes), and it is valid while the file is
+// open.
 func (u Items) Bytes(idx ...int) []byte {
 	u.f.check()
 	off := u.g.offset(idx)
@@ -238,8 +236,13 @@ func (u Items) CopyTo(dst []byte) int {
 	return n
 }
 
-// Advise tells the operating system how the view's pages will be used.
+// Advise tells the operating system how the pages the view spans will be
+// used; see [View.Advise].
 func (u Items) Advise(a mmap.Advice) error { return u.f.advise(a, u.g) }
+
+// Flush writes the changes made through the view to the file and waits until
+// they are on the device; see [View.Flush].
+func (u Items) Flush() error { return u.f.flush(u.g) }
 
 // Field returns a typed view of one field of the records in u, by name
 // ("meta.a" for a nested field). A sub-array field adds its shape as trailing
@@ -268,7 +271,7 @@ func Overlay[S any](u Items) ([]S, error) {
 	u.f.check()
 	t := reflect.TypeFor[S]()
 	if err := layout.Overlay(u.dt, t); err != nil {
-		return nil, fmt.Errorf("array: %s: %w", u.f.name(), err)
+		return nil, &detailError{msg: fmt.Sprintf("array: %s: %v cannot overlay %s: %s", u.f.name(), t, u.dt, reason(err)), errs: []error{err}}
 	}
 	if !u.g.isC() {
 		return nil, fmt.Errorf("%w: %s: strides %v for shape %v are not C-contiguous", ErrLayout, u.f.name(), u.g.strides, u.g.shape)

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
@@ -20,157 +22,126 @@ import (
 // chunkBytes bounds the memory Read, Write and their kin use at a time.
 const chunkBytes = 1 << 20
 
-// Save writes data, of the given shape in C order, to a .npy file at path,
-// as np.save does; with no shape it is one axis of len(data), and an empty
-// non-nil shape saves a 0-d array of data[0]. The header is byte for byte
-// the one NumPy writes; the dtype is T's, in native byte order.
+// Data is what the saving functions write: a [View] of any element type
+// (an [Array] too) or [Items]. Its items are written with their dtype as it
+// is — byte order, records, strings — as np.save keeps an array's dtype.
+type Data interface {
+	items() Items
+}
+
+func (v View[T]) items() Items {
+	u := Items{g: v.g, f: v.f}
+	if v.dt != nil { // nil in the zero View only
+		u.dt = *v.dt
+	}
+	return u
+}
+func (u Items) items() Items { return u }
+
+// Save writes d to a .npy file at path, as np.save does: the header, byte
+// for byte the one NumPy writes for d's dtype and shape, then the items in C
+// order, whatever d's strides. A []T in memory saves as
+// Save(path, FromSlice(data, shape...)).
 //
 // The file is written under a temporary name in the same directory and
 // renamed to path once it is complete and on the device, so a failed Save
 // never leaves a partial file at path, and an existing file there is
-// replaced only by a complete one.
-//
-// Save panics if the shape does not hold exactly len(data) elements.
-func Save[T Element](path string, data []T, shape ...int) error {
-	v := FromSlice(data, shape...)
+// replaced only by a complete one. Views of a file are read inside
+// [File.Guard], so a file that shrank under its mapping gives an error, not
+// a crash.
+func Save(path string, d Data) error {
 	return saveFile(path, func(w io.Writer) error {
-		_, err := Write(w, v)
+		_, err := Write(w, d)
 		return err
 	})
 }
 
-// SaveItems writes the items of u to a .npy file at path as [Save] does, in
-// C order, keeping their dtype exactly: records, strings, byte order.
-func SaveItems(path string, u Items) error {
+// SaveRaw writes the items of d in C order, with no header, to the file at
+// path, as NumPy's tofile does; it replaces path only once the file is
+// complete, as [Save] does.
+func SaveRaw(path string, d Data) error {
 	return saveFile(path, func(w io.Writer) error {
-		_, err := WriteItems(w, u)
+		_, err := writeItems(w, d.items())
 		return err
 	})
 }
 
-// SaveRaw writes the bytes of the items of u in C order, with no header, to
-// the file at path, as NumPy's tofile does; it replaces path only once the
-// file is complete, as [Save] does.
-func SaveRaw(path string, u Items) error {
+// SaveArchive writes an .npz archive at path holding each of members under
+// its key, in the order of the keys, as np.savez does; with [Compress] the
+// members are deflated, as np.savez_compressed does. The archive replaces
+// path only once it is complete, as [Save] does. Stored members are written
+// with their data aligned to 64 bytes in the archive, where [OpenMember]
+// reads them in place at full speed; NumPy reads them as any other.
+func SaveArchive(path string, members map[string]Data, opts ...Option) error {
+	o := makeOptions(opts)
+	keys := slices.Sorted(maps.Keys(members))
 	return saveFile(path, func(w io.Writer) error {
-		_, err := WriteRawItems(w, u)
-		return err
-	})
-}
-
-// Write writes the elements of v to w as a .npy file: the header for T's
-// dtype in native byte order and v's shape, then the elements in C order,
-// whatever v's strides and byte order. It returns the number of bytes
-// written. Views of a file are read inside [File.Guard], so a file that
-// shrank under its mapping gives an error, not a crash.
-func Write[T Element](w io.Writer, v View[T]) (int64, error) {
-	dt, err := layout.For[T]()
-	if err != nil {
-		return 0, fmt.Errorf("array: %w", err)
-	}
-	n, err := header.Write(w, header.Header{DType: dt, Shape: v.Shape()})
-	if err != nil {
-		return n, fmt.Errorf("array: %w", err)
-	}
-	m, err := WriteRaw(w, v)
-	return n + m, err
-}
-
-// WriteItems writes the items of u to w as a .npy file: the header for u's
-// dtype and shape, then the items' bytes in C order. The dtype is kept as it
-// is — records, strings, byte order — so NumPy reads back exactly the
-// items u holds. It returns the number of bytes written.
-func WriteItems(w io.Writer, u Items) (int64, error) {
-	n, err := header.Write(w, header.Header{DType: u.dt, Shape: u.Shape()})
-	if err != nil {
-		return n, fmt.Errorf("array: %w", err)
-	}
-	m, err := WriteRawItems(w, u)
-	return n + m, err
-}
-
-// WriteRaw writes the elements of v to w in C order and native byte order,
-// with no header, as NumPy's tofile does for an array of T. It returns the
-// number of bytes written.
-func WriteRaw[T Element](w io.Writer, v View[T]) (int64, error) {
-	var n int64
-	err := v.f.Guard(func() error {
-		if s, err := v.Contiguous(); err == nil {
-			k, err := w.Write(sliceBytes(s))
-			n += int64(k)
-			return err
-		}
-		size, _ := sizeAlign[T]()
-		buf := make([]T, max(1, min(v.Size(), chunkBytes/size)))
-		return gather(v, buf, func(s []T) error {
-			k, err := w.Write(sliceBytes(s))
-			n += int64(k)
-			return err
-		})
-	})
-	if err != nil {
-		return n, fmt.Errorf("array: writing %s: %w", v.f.name(), err)
-	}
-	return n, nil
-}
-
-// WriteRawItems writes the bytes of the items of u to w in C order, with no
-// header, as NumPy's tofile does. It returns the number of bytes written.
-func WriteRawItems(w io.Writer, u Items) (int64, error) {
-	var n int64
-	err := u.f.Guard(func() error {
-		u.f.check()
-		if u.g.isC() {
-			k, err := w.Write(u.g.data)
-			n += int64(k)
-			return err
-		}
-		size := max(u.dt.Size, 1)
-		buf := make([]byte, max(1, min(u.Size(), chunkBytes/size))*size)
-		return gatherItems(u, buf, func(b []byte) error {
-			k, err := w.Write(b)
-			n += int64(k)
-			return err
-		})
-	})
-	if err != nil {
-		return n, fmt.Errorf("array: writing %s: %w", u.f.name(), err)
-	}
-	return n, nil
-}
-
-// gather calls fn with the elements of v in C order, in pieces that fit in
-// buf.
-func gather[T Element](v View[T], buf []T, fn func([]T) error) error {
-	n := v.Size()
-	switch {
-	case n == 0:
-		return nil
-	case n <= len(buf):
-		return fn(buf[:v.CopyTo(buf)])
-	}
-	rows := v.Len()
-	per := n / rows
-	if per > len(buf) {
-		for i := range rows {
-			if err := gather(v.Index(i), buf, fn); err != nil {
+		z := header.NewNPZWriter(w, header.NPZOptions{Compress: o.compress, Align: 64})
+		for _, key := range keys {
+			u := members[key].items()
+			mw, err := z.Create(key, header.Header{DType: u.dt, Shape: u.Shape()})
+			if err != nil {
+				return pathError("write", path, err)
+			}
+			if _, err := writeItems(mw, u); err != nil {
 				return err
 			}
 		}
-		return nil
-	}
-	step := len(buf) / per
-	for i := 0; i < rows; i += step {
-		s := v.Slice(Range(i, min(i+step, rows)))
-		if err := fn(buf[:s.CopyTo(buf)]); err != nil {
-			return err
+		if err := z.Close(); err != nil {
+			return pathError("write", path, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// gatherItems is gather for items, with buf a whole number of items long.
-func gatherItems(u Items, buf []byte, fn func([]byte) error) error {
+// Write writes d to w as a .npy file, as [Save] does, and returns the number
+// of bytes written.
+func Write(w io.Writer, d Data) (int64, error) {
+	u := d.items()
+	n, err := header.Write(w, header.Header{DType: u.dt, Shape: u.Shape()})
+	if err != nil {
+		return n, err
+	}
+	m, err := writeItems(w, u)
+	return n + m, err
+}
+
+// WriteRaw writes the items of d to w in C order with no header, as
+// NumPy's tofile does, and returns the number of bytes written.
+func WriteRaw(w io.Writer, d Data) (int64, error) {
+	return writeItems(w, d.items())
+}
+
+// writeItems writes the bytes of the items of u to w in C order, with no
+// header, in pieces of bounded size, and returns the number of bytes
+// written.
+func writeItems(w io.Writer, u Items) (int64, error) {
+	var n int64
+	var werr error // the writer's own error, returned as it is
+	write := func(b []byte) error {
+		k, err := w.Write(b)
+		n += int64(k)
+		werr = err
+		return err
+	}
+	err := u.f.Guard(func() error {
+		u.f.check()
+		if u.g.isC() {
+			return write(u.g.data)
+		}
+		size := max(u.dt.Size, 1)
+		buf := make([]byte, max(1, min(u.Size(), chunkBytes/size))*size)
+		return gather(u, buf, write)
+	})
+	if err != nil && err != werr {
+		err = pathError("read", u.f.name(), err)
+	}
+	return n, err
+}
+
+// gather calls fn with the bytes of the items of u in C order, in pieces
+// that fit in buf, which is a whole number of items long.
+func gather(u Items, buf []byte, fn func([]byte) error) error {
 	n := u.Size()
 	size := u.dt.Size
 	switch {
@@ -183,7 +154,7 @@ func gatherItems(u Items, buf []byte, fn func([]byte) error) error {
 	per := n / rows
 	if per*size > len(buf) {
 		for i := range rows {
-			if err := gatherItems(u.Index(i), buf, fn); err != nil {
+			if err := gather(u.Index(i), buf, fn); err != nil {
 				return err
 			}
 		}
@@ -208,10 +179,15 @@ func Load[T Element](path string, opts ...Option) ([]T, []int, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	defer a.File.Close()
+	return readAll(a)
+}
+
+// readAll copies the elements of a into memory and closes it.
+func readAll[T Element](a *Array[T]) ([]T, []int, error) {
+	defer a.Close()
 	out := make([]T, a.Size())
-	if err := a.File.Guard(func() error { a.CopyTo(out); return nil }); err != nil {
-		return nil, nil, fmt.Errorf("array: reading %s: %w", path, err)
+	if err := a.Guard(func() error { a.CopyTo(out); return nil }); err != nil {
+		return nil, nil, pathError("read", a.name(), err)
 	}
 	return out, a.Shape(), nil
 }
@@ -230,14 +206,14 @@ func Read[T Element](r io.Reader, opts ...Option) ([]T, []int, error) {
 	o := makeOptions(opts)
 	h, rest, err := header.NPY{MaxHeaderLen: o.maxHeaderLen}.ReadStream(r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("array: %w", err)
+		return nil, nil, err
 	}
 	if err := matchType[T]("stream", h.DType); err != nil {
 		return nil, nil, err
 	}
 	count := h.Count()
 	if count > math.MaxInt || h.DataSize() > math.MaxInt {
-		return nil, nil, fmt.Errorf("array: %d items of %d bytes: %w", count, h.DType.Size, mmap.ErrTooLarge)
+		return nil, nil, &detailError{msg: fmt.Sprintf("array: %d items of %d bytes are too many for the address space", count, h.DType.Size), errs: []error{mmap.ErrTooLarge}}
 	}
 	n := int(count)
 
@@ -279,16 +255,17 @@ func bytesView[T Element](b []byte, dt layout.DType, shape, strides []int) View[
 		strides = layout.CStrides(shape, dt.Size)
 	}
 	g := newGeom(b, 0, 0, shape, strides, dt.Size)
-	return View[T]{g: g, f: memoryFile, acc: newAccess[T](dt, g)}
+	return View[T]{g: g, f: memoryFile, dt: &dt, acc: newAccess[T](dt, g)}
 }
 
 // saveFile writes a file through write under a temporary name in path's
 // directory, syncs it and renames it to path. On any failure the temporary
 // file is removed and path is left as it was.
 func saveFile(path string, write func(io.Writer) error) (err error) {
+	// The errors of os name the file; they are returned as they are.
 	tmp, err := createTemp(path)
 	if err != nil {
-		return fmt.Errorf("array: %w", err)
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -301,16 +278,16 @@ func saveFile(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("array: %w", err)
+		return err
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("array: %w", err)
+		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("array: %w", err)
+		return err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("array: %w", err)
+		return err
 	}
 	syncDir(filepath.Dir(path))
 	return nil
@@ -330,7 +307,7 @@ func createTemp(path string) (*os.File, error) {
 			return f, err
 		}
 	}
-	return nil, fmt.Errorf("cannot create a temporary file beside %s", path)
+	return nil, fmt.Errorf("array: cannot create a temporary file beside %s", path)
 }
 
 // syncDir makes a rename in dir durable where the system allows it; it is

@@ -151,7 +151,8 @@ func storeUnaligned[T any](b []byte, x T, swap int) {
 
 // loadRowUnaligned reads len(dst) elements of T starting at data[off:],
 // stride bytes apart, at any alignment, swapping as loadUnaligned does. The
-// switch on the size is made once per row, not once per element.
+// switch on the size is made once per row, not once per element. Keep in
+// step with View.loadRow and the row loop of View.Values.
 func loadRowUnaligned[T any](dst []T, data []byte, off, stride, swap int) {
 	var zero T
 	switch size := int(unsafe.Sizeof(zero)); {

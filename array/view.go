@@ -41,6 +41,7 @@ type Element interface {
 type View[T Element] struct {
 	g   geom
 	f   *File
+	dt  *layout.DType // of the items, as the file has it
 	acc access
 }
 
@@ -132,11 +133,6 @@ func (v View[T]) Strides() []int { return append([]int(nil), v.g.strides...) }
 // NDim returns the number of axes; 0 for a single element.
 func (v View[T]) NDim() int { return len(v.g.shape) }
 
-// Dim returns the length of axis k.
-//
-// Dim panics if k is not an axis of the view.
-func (v View[T]) Dim(k int) int { return v.g.shape[k] }
-
 // Len returns the length of the first axis, or 1 for a 0-d view.
 func (v View[T]) Len() int {
 	if len(v.g.shape) == 0 {
@@ -147,11 +143,6 @@ func (v View[T]) Len() int {
 
 // Size returns the number of elements.
 func (v View[T]) Size() int { return v.g.len() }
-
-// Writable reports whether Set and the other writing methods may change the
-// elements: the file was opened ReadWrite or CopyOnWrite, or the view is of
-// Go memory.
-func (v View[T]) Writable() bool { return v.f.writable }
 
 // At returns the element at the given indices, one per axis (none for a 0-d
 // view).
@@ -260,6 +251,53 @@ func (v View[T]) Contiguous() ([]T, error) {
 	return s, nil
 }
 
+// Strided returns the elements the view addresses as a []T over the mapping
+// itself, whatever the strides, for numeric code that takes a slice and
+// steps (gonum's blas64.General and mat.RawMatrix, BLAS and LAPACK
+// wrappers): the element at indices (i, j, ...) is
+// data[offset + i*strides[0] + j*strides[1] + ...]. Strides are in elements
+// and may be negative or zero; data spans exactly the elements the view can
+// reach and those between them. It works when the elements are in native
+// byte order, aligned for T and a whole number of elements apart, and are
+// not bools; otherwise it returns an error wrapping [ErrLayout] that gives
+// the reason, and [View.CopyTo] gathers them instead.
+//
+// The slice aliases the file's pages, as the one from [View.Contiguous]
+// does, with the same limits on its lifetime and on writing through it.
+func (v View[T]) Strided() (data []T, offset int, strides []int, err error) {
+	v.f.check()
+	size, _ := sizeAlign[T]()
+	switch {
+	case v.acc.isBool:
+		return nil, 0, nil, fmt.Errorf("%w: bool bytes in a file may be other than 0 and 1", ErrLayout)
+	case v.acc.swap != 0:
+		return nil, 0, nil, fmt.Errorf("%w: elements are not in native byte order", ErrLayout)
+	case !v.acc.fast:
+		return nil, 0, nil, fmt.Errorf("%w: elements are not aligned for %T", ErrLayout, *new(T))
+	}
+	strides = make([]int, len(v.g.shape))
+	step := 1
+	for k := len(v.g.shape) - 1; k >= 0; k-- {
+		n, s := v.g.shape[k], v.g.strides[k]
+		switch {
+		case n <= 1:
+			// Never stepped along: give the C-order step, which any
+			// consumer accepts.
+			strides[k] = step
+		case s%size != 0:
+			return nil, 0, nil, fmt.Errorf("%w: stride %d of axis %d is not a whole number of %d-byte elements", ErrLayout, s, k, size)
+		default:
+			strides[k] = s / size
+		}
+		step *= max(n, 1)
+	}
+	data, err = castSlice[T](v.g.data)
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("%w: %v", ErrLayout, err)
+	}
+	return data, v.g.base / size, strides, nil
+}
+
 // CopyTo copies the elements into dst in C order and returns how many it
 // copied (Size()). It allocates nothing, whatever the strides and byte order.
 //
@@ -280,6 +318,8 @@ func (v View[T]) CopyTo(dst []T) int {
 }
 
 // loadRow reads len(dst) elements starting at byte off, stride bytes apart.
+// Keep in step with the row loop of View.Values, with loadRowUnaligned and,
+// for writing, with View.storeRow.
 func (v *View[T]) loadRow(dst []T, off, stride int) {
 	size, _ := sizeAlign[T]()
 	if v.acc.fast && len(dst) > 0 {
@@ -343,14 +383,24 @@ func (v View[T]) CopyFrom(src []T) (int, error) {
 	var w rowWalk
 	i := 0
 	for ok := v.g.startRows(&w); ok; ok = w.next() {
-		off := w.off
-		for _, x := range src[i : i+w.n] {
-			v.store(off, x)
-			off += w.stride
-		}
+		v.storeRow(src[i:i+w.n], w.off, w.stride)
 		i += w.n
 	}
 	return n, nil
+}
+
+// storeRow writes src to len(src) elements starting at byte off, stride
+// bytes apart. Keep in step with View.loadRow, which it mirrors.
+func (v *View[T]) storeRow(src []T, off, stride int) {
+	size, _ := sizeAlign[T]()
+	if v.acc.fast && stride == size {
+		copy(v.g.data[off:off+len(src)*size], sliceBytes(src))
+		return
+	}
+	for _, x := range src {
+		v.store(off, x)
+		off += stride
+	}
 }
 
 // Fill stores x in every element of the view. It returns an error wrapping
@@ -373,6 +423,7 @@ func (v View[T]) Fill(x T) error {
 
 // Values returns an iterator over the elements in C order.
 func (v View[T]) Values() iter.Seq[T] {
+	// The row loop below keeps in step with View.loadRow and loadRowUnaligned.
 	return func(yield func(T) bool) {
 		v.f.check()
 		size, _ := sizeAlign[T]()
@@ -416,28 +467,23 @@ func (v View[T]) Values() iter.Seq[T] {
 	}
 }
 
-// Rows returns an iterator over the positions of the first axis and the
-// views there, as Index gives them.
-//
-// Rows panics if the view is 0-d.
-func (v View[T]) Rows() iter.Seq2[int, View[T]] {
-	if len(v.g.shape) == 0 {
-		panic("array: Rows of a 0-d view")
-	}
-	return func(yield func(int, View[T]) bool) {
-		for i := range v.g.shape[0] {
-			if !yield(i, v.Index(i)) {
-				return
-			}
-		}
-	}
-}
-
-// Advise tells the operating system how the view's pages will be used: for
-// example [mmap.WillNeed] before reading a frame, so that its pages are read
-// ahead in one go. It does nothing for views of memory.
+// Advise tells the operating system how the pages the view spans will be
+// used: for example [mmap.WillNeed] before reading a frame, so that its pages
+// are read ahead in one go, or [mmap.DontNeed] after writing and flushing
+// one, so that its pages leave the process's memory. It does nothing for
+// views of memory.
 func (v View[T]) Advise(a mmap.Advice) error {
 	return v.f.advise(a, v.g)
+}
+
+// Flush writes the changes made through the view to the file, if it was
+// opened ReadWrite, and waits until they are on the device. Only the pages
+// the view spans are written, so a program filling a large file part by
+// part can flush each part as it finishes. It does nothing for other files
+// and for views of memory, and returns an error wrapping [ErrClosed] after
+// the file is closed.
+func (v View[T]) Flush() error {
+	return v.f.flush(v.g)
 }
 
 // FromSlice returns a view of data with the given shape, in C order; with no
@@ -461,9 +507,6 @@ func FromSlice[T Element](data []T, shape ...int) View[T] {
 	size, _ := sizeAlign[T]()
 	shape = append([]int(nil), shape...)
 	g := newGeom(sliceBytes(data), 0, 0, shape, layout.CStrides(shape, size), size)
-	dt, err := layout.For[T]()
-	if err != nil {
-		panic("array: " + err.Error())
-	}
-	return View[T]{g: g, f: memoryFile, acc: newAccess[T](dt, g)}
+	dt := mustDType[T]()
+	return View[T]{g: g, f: memoryFile, dt: &dt, acc: newAccess[T](dt, g)}
 }

@@ -513,7 +513,7 @@ func TestRecords(t *testing.T) {
 	if err := times.Set(-5, 2); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Flush(); err != nil {
+	if err := f.Items().Flush(); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -591,7 +591,7 @@ func TestOverlay(t *testing.T) {
 
 func TestMember(t *testing.T) {
 	for _, name := range []string{"npz/savez.npz", "npz/savez_compressed.npz"} {
-		f, err := OpenMember(fixture(name), "x", mmap.ReadOnly)
+		f, err := openMemberAt(fixture(name), "x", mmap.ReadOnly)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -600,16 +600,16 @@ func TestMember(t *testing.T) {
 		}
 		f.Close()
 	}
-	if _, err := OpenMember(fixture("npz/savez.npz"), "nope", mmap.ReadOnly); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+	if _, err := openMemberAt(fixture("npz/savez.npz"), "nope", mmap.ReadOnly); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("missing member: %v", err)
 	}
-	if _, err := OpenMember(fixture("npz/savez.npz"), "x", mmap.ReadWrite); err == nil {
+	if _, err := openMemberAt(fixture("npz/savez.npz"), "x", mmap.ReadWrite); err == nil {
 		t.Error("ReadWrite of an npz member succeeded")
 	}
-	if _, err := OpenMember(fixture("npz/descriptors.npz"), "notes.txt", mmap.ReadOnly); err == nil || !strings.Contains(err.Error(), "not a .npy") {
+	if _, err := openMemberAt(fixture("npz/descriptors.npz"), "notes.txt", mmap.ReadOnly); err == nil || !strings.Contains(err.Error(), "not a .npy") {
 		t.Errorf("non-npy member: %v", err)
 	}
-	if _, err := OpenMember(fixture("npz/savez_compressed.npz"), "x", mmap.ReadOnly, MaxInflated(10)); err == nil || !strings.Contains(err.Error(), "MaxInflated") {
+	if _, err := openMemberAt(fixture("npz/savez_compressed.npz"), "x", mmap.ReadOnly, MaxInflated(10)); err == nil || !strings.Contains(err.Error(), "MaxInflated") {
 		t.Errorf("inflate cap: %v", err)
 	}
 }
@@ -619,7 +619,7 @@ func TestBadFiles(t *testing.T) {
 	for _, b := range m.Bad {
 		var err error
 		if b.Reader == "npz" {
-			_, err = OpenMember(fixture(b.File), "a", mmap.ReadOnly)
+			_, err = openMemberAt(fixture(b.File), "a", mmap.ReadOnly)
 		} else {
 			_, err = OpenFile(fixture(b.File), mmap.ReadOnly)
 		}

@@ -2,6 +2,8 @@ package array_test
 
 import (
 	"bufio"
+	"encoding/binary"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,7 +41,7 @@ func BenchmarkCreateFill(b *testing.B) {
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
 			for b.Loop() {
-				a, err := array.Create[float64](path, n)
+				a, err := array.Create[float64](path, []int{n})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -59,18 +61,18 @@ func BenchmarkCreateFill(b *testing.B) {
 		b.Run(sz.name+"/Write", func(b *testing.B) {
 			b.SetBytes(int64(sz.n))
 			b.ReportAllocs()
-			buf := make([]float64, 1<<17)
+			buf := make([]byte, 1<<20)
 			for b.Loop() {
 				f, err := os.Create(path)
 				if err != nil {
 					b.Fatal(err)
 				}
 				w := bufio.NewWriterSize(f, 1<<20)
-				for off := 0; off < n; off += len(buf) {
-					for i := range buf {
-						buf[i] = float64(off + i)
+				for off := 0; off < n; off += len(buf) / 8 {
+					for i := range len(buf) / 8 {
+						binary.NativeEndian.PutUint64(buf[8*i:], math.Float64bits(float64(off+i)))
 					}
-					array.WriteRaw(w, array.FromSlice(buf))
+					w.Write(buf)
 				}
 				w.Flush()
 				f.Sync()
@@ -88,8 +90,10 @@ func BenchmarkAppend(b *testing.B) {
 	for _, sz := range writeSizes(b) {
 		path := filepath.Join(b.TempDir(), "a.npy")
 		rows := make([]float64, batch/8)
+		raw := make([]byte, batch)
 		for i := range rows {
 			rows[i] = float64(i)
+			binary.NativeEndian.PutUint64(raw[8*i:], math.Float64bits(rows[i]))
 		}
 		for _, sync := range []bool{true, false} {
 			name := sz.name + "/Append"
@@ -99,7 +103,7 @@ func BenchmarkAppend(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				b.SetBytes(int64(sz.n))
 				for b.Loop() {
-					if err := array.Save(path, []float64{}, 0, batch/8); err != nil {
+					if err := array.Save(path, array.FromSlice([]float64{}, 0, batch/8)); err != nil {
 						b.Fatal(err)
 					}
 					a, err := array.OpenAppender(path)
@@ -127,7 +131,7 @@ func BenchmarkAppend(b *testing.B) {
 					b.Fatal(err)
 				}
 				for range sz.n / batch {
-					array.WriteRaw(f, array.FromSlice(rows))
+					f.Write(raw)
 				}
 				f.Sync()
 				f.Close()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
@@ -69,7 +70,7 @@ func fileHeader(t *testing.T, path string) ([]byte, *header.Header) {
 
 func TestCreate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.npy")
-	a, err := array.Create[float32](path, 3, 4)
+	a, err := array.Create[float32](path, []int{3, 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestCreateFile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dt := mustParse(t, tt.descr)
 			path := filepath.Join(dir, tt.name+".npy")
-			f, err := array.CreateFile(path, dt, tt.shape, tt.fortran)
+			f, err := array.CreateFile(path, header.Header{DType: dt, Shape: tt.shape, FortranOrder: tt.fortran})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,12 +178,12 @@ func TestCreatePanics(t *testing.T) {
 			t.Error("Create with a negative dimension did not panic")
 		}
 	}()
-	array.Create[int8](filepath.Join(t.TempDir(), "x.npy"), 2, -1)
+	array.Create[int8](filepath.Join(t.TempDir(), "x.npy"), []int{2, -1})
 }
 
 func TestCreateTooLarge(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.npy")
-	if _, err := array.Create[float64](path, math.MaxInt/4, 8); err == nil {
+	if _, err := array.Create[float64](path, []int{math.MaxInt / 4, 8}); err == nil {
 		t.Fatal("an array of more bytes than int64 holds was created")
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
@@ -192,13 +193,13 @@ func TestCreateTooLarge(t *testing.T) {
 
 // A raw file whose header record gives rows and cols: created from scratch,
 // it reads back through header.Record with the same shape and values.
-func TestCreateWithHeader(t *testing.T) {
+func TestCreateRawRecord(t *testing.T) {
 	rec := header.Record{
 		Header: mustParse(t, "[('magic', '|S4'), ('rows', '>u4'), ('cols', '<i2'), ('scale', '<f4')]"),
 		Shape:  []string{"rows", "cols"},
 	}
 	path := filepath.Join(t.TempDir(), "grid.bin")
-	a, err := array.CreateWithHeader[float64](path, rec, 3, 5)
+	a, err := array.CreateRaw[float64](path, rec, []int{3, 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +217,7 @@ func TestCreateWithHeader(t *testing.T) {
 		t.Errorf("file starts %v and is %d bytes; want %v and %d", b[:14], len(b), wantHead, 14+15*8)
 	}
 	rec.DType = layout.Float64
-	g, err := array.OpenWithHeader[float64](path, mmap.ReadOnly, rec)
+	g, err := array.OpenRaw[float64](path, mmap.ReadOnly, rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +228,7 @@ func TestCreateWithHeader(t *testing.T) {
 
 	// A float field holds the dimension too; a small integer one may not.
 	rec2 := header.Record{Header: mustParse(t, "[('n', '<f8'), ('m', '|i1')]"), Shape: []string{"n", "m"}, DataOffset: 64}
-	f, err := array.CreateRecord(filepath.Join(t.TempDir(), "f.bin"), header.Record{Header: rec2.Header, Shape: rec2.Shape, DType: layout.Uint8, DataOffset: 64}, []int{7, 100})
+	f, err := array.CreateRawFile(filepath.Join(t.TempDir(), "f.bin"), header.Record{Header: rec2.Header, Shape: rec2.Shape, DType: layout.Uint8, DataOffset: 64}, []int{7, 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,24 +238,24 @@ func TestCreateWithHeader(t *testing.T) {
 	f.Close()
 	rec2.DType = layout.Uint8
 	p := filepath.Join(t.TempDir(), "g.bin")
-	if _, err := array.CreateRecord(p, rec2, []int{7, 200}); err == nil {
+	if _, err := array.CreateRawFile(p, rec2, []int{7, 200}); err == nil {
 		t.Error("200 rows in an int8 field accepted")
 	}
 	if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a failed CreateRecord left a file: %v", err)
+		t.Errorf("a failed CreateRawFile left a file: %v", err)
 	}
 }
 
 func TestCreateRaw(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.dat")
-	f, err := array.CreateRaw(path, header.Raw{Offset: 16, DType: layout.Int16, Shape: []int{2, 3}})
+	f, err := array.CreateRawFile(path, header.Raw{Offset: 16, DType: layout.Int16, Shape: []int{-1, 3}}, []int{2, 3})
 	if err != nil {
 		t.Fatal(err)
 	}
 	v, _ := array.As[int16](f.Items())
 	v.CopyFrom([]int16{1, 2, 3, 4, 5, 6})
 	f.Close()
-	g, err := array.OpenWithHeader[int16](path, mmap.ReadOnly, header.Raw{Offset: 16, DType: layout.Int16})
+	g, err := array.OpenRaw[int16](path, mmap.ReadOnly, header.Raw{Offset: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +270,7 @@ func TestCreateRaw(t *testing.T) {
 func saveLoad[T array.Element](t *testing.T, data []T, shape ...int) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "s.npy")
-	if err := array.Save(path, data, shape...); err != nil {
+	if err := array.Save(path, array.FromSlice(data, shape...)); err != nil {
 		t.Fatal(err)
 	}
 	wantShape := shape
@@ -325,14 +326,15 @@ func TestWriteViews(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f.npy")
 	be := mustParse(t, "'>f8'")
-	f, err := array.CreateFile(path, be, []int{700, 400}, true)
+	f, err := array.CreateFile(path, header.Header{DType: be, Shape: []int{700, 400}, FortranOrder: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := array.Typed[float64](f)
+	v, err := array.As[float64](f.Items())
 	if err != nil {
 		t.Fatal(err)
 	}
+	a := &array.Array[float64]{View: v, File: f}
 	for i := range 700 {
 		for j := range 400 {
 			a.Set(float64(i*1000+j), i, j)
@@ -402,11 +404,11 @@ func mustReshape(t *testing.T, v array.View[float64], shape ...int) array.View[f
 	return array.FromSlice(buf, shape...)
 }
 
-// WriteItems keeps records, byte order and strides as they are.
-func TestWriteItems(t *testing.T) {
+// Write keeps records, byte order and strides as they are.
+func TestWriteRecords(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.npy")
 	dt := mustParse(t, "[('x', '>i4'), ('y', '<f8')]")
-	f, err := array.CreateFile(path, dt, []int{6}, false)
+	f, err := array.CreateFile(path, header.Header{DType: dt, Shape: []int{6}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,7 +416,7 @@ func TestWriteItems(t *testing.T) {
 	x.CopyFrom([]int32{1, 2, 3, 4, 5, 6})
 	u := f.Items().Slice(array.All.By(-2))
 	var buf bytes.Buffer
-	if _, err := array.WriteItems(&buf, u); err != nil {
+	if _, err := array.Write(&buf, u); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -430,15 +432,15 @@ func TestWriteItems(t *testing.T) {
 	gx, _ := array.Field[int32](g.Items(), "x")
 	got := make([]int32, gx.Size())
 	gx.CopyTo(got)
-	if !g.DType().Equal(dt) || !cmp.Equal(got, []int32{6, 4, 2}) {
-		t.Errorf("dtype %v, x = %v", g.DType(), got)
+	if !g.Header().DType.Equal(dt) || !cmp.Equal(got, []int32{6, 4, 2}) {
+		t.Errorf("dtype %v, x = %v", g.Header().DType, got)
 	}
 }
 
 func TestSaveRaw(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "s.npy")
-	if err := array.Save(src, []uint16{1, 2, 3, 4, 5, 6}, 2, 3); err != nil {
+	if err := array.Save(src, array.FromSlice([]uint16{1, 2, 3, 4, 5, 6}, 2, 3)); err != nil {
 		t.Fatal(err)
 	}
 	a, err := array.Open[uint16](src, mmap.ReadOnly)
@@ -454,9 +456,11 @@ func TestSaveRaw(t *testing.T) {
 	if want := []byte{1, 0, 4, 0, 2, 0, 5, 0, 3, 0, 6, 0}; !bytes.Equal(b, want) {
 		t.Errorf("tofile bytes %v, want %v", b, want)
 	}
-	var buf bytes.Buffer
-	if n, err := array.WriteRaw(&buf, a.Index(1)); err != nil || n != 6 || !bytes.Equal(buf.Bytes(), []byte{4, 0, 5, 0, 6, 0}) {
-		t.Errorf("WriteRaw = %d, %v: %v", n, err, buf.Bytes())
+	if err := array.SaveRaw(raw, a.Index(1)); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(raw); !bytes.Equal(b, []byte{4, 0, 5, 0, 6, 0}) {
+		t.Errorf("tofile of a row: %v", b)
 	}
 }
 
@@ -468,7 +472,7 @@ func TestSaveFailureLeavesTarget(t *testing.T) {
 	}
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.npy")
-	s, err := array.Create[int64](src, 1<<16)
+	s, err := array.Create[int64](src, []int{1 << 16})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,9 +484,9 @@ func TestSaveFailureLeavesTarget(t *testing.T) {
 	if err := os.Truncate(src, 128); err != nil {
 		t.Fatal(err)
 	}
-	err = array.SaveItems(target, s.Items().Slice(array.All.By(2)))
+	err = array.Save(target, s.Items().Slice(array.All.By(2)))
 	if !errors.Is(err, mmap.ErrFault) {
-		t.Errorf("SaveItems from a shrunk file: %v, want ErrFault", err)
+		t.Errorf("Save from a shrunk file: %v, want ErrFault", err)
 	}
 	if b, _ := os.ReadFile(target); string(b) != "old" {
 		t.Errorf("target now holds %q", b)
@@ -550,44 +554,34 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
-// With Align, a stored member's data is aligned in the archive, and
-// OpenMember gives it as a []T over the mapping.
-func TestNPZAligned(t *testing.T) {
+// SaveArchive aligns stored members' data in the archive, and OpenMember
+// gives it as a []T over the mapping.
+func TestSaveArchiveAligned(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.npz")
-	out, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	z := header.NewNPZWriter(out, header.NPZOptions{Align: 64})
-	odd := array.FromSlice([]uint8{1, 2, 3})
-	if err := array.WriteMember(z, "odd", odd); err != nil {
-		t.Fatal(err)
-	}
 	vals := make([]float64, 1000)
 	for i := range vals {
 		vals[i] = float64(i) / 4
 	}
-	if err := array.WriteMember(z, "x", array.FromSlice(vals, 10, 100).T()); err != nil {
-		t.Fatal(err)
-	}
-	c := array.FromSlice([]complex128{1i, 2, 3 + 3i})
-	if err := array.WriteMember(z, "c", c); err != nil {
-		t.Fatal(err)
-	}
-	if err := z.Close(); err != nil {
-		t.Fatal(err)
-	}
-	out.Close()
-
-	f, err := array.OpenMember(path, "x", mmap.ReadOnly)
+	err := array.SaveArchive(path, map[string]array.Data{
+		"odd": array.FromSlice([]uint8{1, 2, 3}),
+		"x":   array.FromSlice(vals, 10, 100).T(),
+		"c":   array.FromSlice([]complex128{1i, 2, 3 + 3i}),
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	x, err := array.Typed[float64](f)
+	z, err := array.OpenArchive(path, mmap.ReadOnly)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if keys := z.Keys(); !cmp.Equal(keys, []string{"c", "odd", "x"}) {
+		t.Errorf("Keys = %v, want them sorted", keys)
+	}
+	x, err := array.OpenMember[float64](z, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
 	s, err := x.Contiguous()
 	if err != nil {
 		t.Fatalf("Contiguous of an aligned member: %v", err)
@@ -595,14 +589,20 @@ func TestNPZAligned(t *testing.T) {
 	if len(s) != 1000 || s[1] != vals[100] || s[10] != vals[1] || !cmp.Equal(x.Shape(), []int{100, 10}) {
 		t.Errorf("member x: shape %v, s[1] = %v, s[10] = %v", x.Shape(), s[1], s[10])
 	}
-	g, err := array.OpenMember(path, "c.npy", mmap.ReadOnly)
+	cv, err := array.OpenMember[complex128](z, "c.npy")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer g.Close()
-	cv, _ := array.Typed[complex128](g)
+	// Members stay open after the archive is closed.
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	defer cv.Close()
 	if cs, err := cv.Contiguous(); err != nil || !cmp.Equal(cs, []complex128{1i, 2, 3 + 3i}) {
 		t.Errorf("member c: %v, %v", cs, err)
+	}
+	if _, err := array.OpenMember[uint8](z, "odd"); !errors.Is(err, array.ErrClosed) {
+		t.Errorf("OpenMember after Close: %v, want ErrClosed", err)
 	}
 }
 
@@ -695,12 +695,12 @@ func TestNumPyLoadsWhatWeWrite(t *testing.T) {
 	var files []*array.File
 	for _, c := range created {
 		path := filepath.Join(dir, c.name+".npy")
-		f, err := array.CreateFile(path, mustParse(t, c.descr), c.shape, c.fortran)
+		f, err := array.CreateFile(path, header.Header{DType: mustParse(t, c.descr), Shape: c.shape, FortranOrder: c.fortran})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		fill(f)
-		if err := f.Flush(); err != nil {
+		if err := f.Items().Flush(); err != nil {
 			t.Fatal(err)
 		}
 		add(path, "", f.Items(), c.version, c.fortran)
@@ -708,33 +708,31 @@ func TestNumPyLoadsWhatWeWrite(t *testing.T) {
 	}
 	// Saved, appended and raw-converted files, and archives of all of them.
 	saved := filepath.Join(dir, "saved.npy")
-	if err := array.Save(saved, []float64{0.5, -1, math.MaxFloat64, 3}, 2, 2); err != nil {
+	if err := array.Save(saved, array.FromSlice([]float64{0.5, -1, math.MaxFloat64, 3}, 2, 2)); err != nil {
 		t.Fatal(err)
 	}
 	add(saved, "", mustItems(t, saved), "1.0", false)
-	for _, opts := range []header.NPZOptions{{}, {Compress: true}, {Align: 64}} {
-		path := filepath.Join(dir, fmt.Sprintf("z%v%d.npz", opts.Compress, opts.Align))
-		out, err := os.Create(path)
-		if err != nil {
+	members := map[string]array.Data{"typed": array.FromSlice([]int64{-5, 6, 7})}
+	for i, f := range files {
+		members[created[i].name] = f.Items()
+	}
+	for _, compress := range []bool{false, true} {
+		path := filepath.Join(dir, fmt.Sprintf("z%v.npz", compress))
+		var opts []array.Option
+		if compress {
+			opts = append(opts, array.Compress())
+		}
+		if err := array.SaveArchive(path, members, opts...); err != nil {
 			t.Fatal(err)
 		}
-		z := header.NewNPZWriter(out, opts)
-		for i, f := range files {
-			key := created[i].name
-			if err := array.WriteMemberItems(z, key, f.Items()); err != nil {
-				t.Fatal(err)
+		// Members are in key order, and in C order whatever the source's.
+		for _, key := range slices.Sorted(maps.Keys(members)) {
+			if key == "typed" {
+				want[path] = append(want[path], numpyArray{Key: "typed", Descr: "'<i8'", Shape: []int{3}, Data: "fbffffffffffffff06000000000000000700000000000000"})
+				continue
 			}
-			// Members are in C order whatever the source's order.
-			add(path, key, f.Items(), "", false)
+			add(path, key, members[key].(array.Items), "", false)
 		}
-		if err := array.WriteMember(z, "typed", array.FromSlice([]int64{-5, 6, 7})); err != nil {
-			t.Fatal(err)
-		}
-		want[path] = append(want[path], numpyArray{Key: "typed", Descr: "'<i8'", Shape: []int{3}, Data: "fbffffffffffffff06000000000000000700000000000000"})
-		if err := z.Close(); err != nil {
-			t.Fatal(err)
-		}
-		out.Close()
 	}
 	for _, f := range files {
 		if err := f.Close(); err != nil {

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/layout"
-	"github.com/ndmap/ndmap/mmap"
 )
 
 func runShow(args []string, stdout *bufio.Writer, _ io.Writer) error {
@@ -67,7 +65,7 @@ func showArchive(w *bufio.Writer, path string) error {
 			fmt.Fprintln(w)
 		}
 		err := func() error {
-			f, err := array.OpenMember(path, name, mmap.ReadOnly, openOpts()...)
+			f, err := openMember(path, name)
 			if err != nil {
 				return err
 			}

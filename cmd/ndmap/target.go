@@ -311,10 +311,10 @@ func openTarget(t target, raw *rawFlags) (*array.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		return array.OpenRaw(t.path, mmap.ReadOnly, d)
+		return array.OpenRawFile(t.path, mmap.ReadOnly, d)
 	}
 	if t.member != "" {
-		return array.OpenMember(t.path, t.member, mmap.ReadOnly, openOpts()...)
+		return openMember(t.path, t.member)
 	}
 	kind, err := sniff(t.path)
 	if err != nil {
@@ -334,7 +334,7 @@ func openTarget(t target, raw *rawFlags) (*array.File, error) {
 	if len(names) != 1 {
 		return nil, fmt.Errorf("%s: an archive of %d arrays (%s): name one as %s:NAME", t.path, len(names), strings.Join(names, ", "), t.path)
 	}
-	return array.OpenMember(t.path, names[0], mmap.ReadOnly, openOpts()...)
+	return openMember(t.path, names[0])
 }
 
 // readArchive lists the members of the .npz archive at path.
@@ -450,3 +450,14 @@ var maxHeaderLen = header.DefaultMaxHeaderLen
 func npyReader() header.NPY { return header.NPY{MaxHeaderLen: maxHeaderLen} }
 
 func openOpts() []array.Option { return []array.Option{array.MaxHeaderLen(maxHeaderLen)} }
+
+// openMember opens the array key of the .npz archive at path; the member
+// stays open when the archive is closed.
+func openMember(path, key string) (*array.File, error) {
+	z, err := array.OpenArchive(path, mmap.ReadOnly, openOpts()...)
+	if err != nil {
+		return nil, err
+	}
+	defer z.Close()
+	return array.OpenMemberFile(z, key)
+}

@@ -95,13 +95,13 @@ func mustFloat(t testing.TB, s string) float64 {
 // through array.
 func values(t testing.TB, path string, d header.Describer) []float64 {
 	t.Helper()
-	f, err := array.OpenRaw(path, mmap.ReadOnly, d)
+	f, err := array.OpenRawFile(path, mmap.ReadOnly, d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	u := f.Items()
-	switch dt := f.DType(); {
+	switch dt := f.Header().DType; {
 	case dt.Kind == layout.Uint && dt.Size == 1:
 		return collect[uint8](t, u)
 	case dt.Kind == layout.Int && dt.Size == 2:

@@ -106,14 +106,14 @@ func strFloats(t testing.TB, ss []string) []float64 {
 // tests read data through array.
 func values(t testing.TB, path string, d header.Describer) []float64 {
 	t.Helper()
-	f, err := array.OpenRaw(path, mmap.ReadOnly, d)
+	f, err := array.OpenRawFile(path, mmap.ReadOnly, d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	var out []float64
 	u := f.Items()
-	switch dt := f.DType(); {
+	switch dt := f.Header().DType; {
 	case dt.Kind == layout.Int && dt.Size == 1:
 		out = collect[int8](t, u, func(x int8) []float64 { return []float64{float64(x)} })
 	case dt.Kind == layout.Int && dt.Size == 2:

@@ -111,13 +111,13 @@ func strFloats(t testing.TB, ss []string) []float64 {
 // place the tests read data through array.
 func values(t testing.TB, path string, d header.Describer) []float64 {
 	t.Helper()
-	f, err := array.OpenRaw(path, mmap.ReadOnly, d)
+	f, err := array.OpenRawFile(path, mmap.ReadOnly, d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	u := f.Items()
-	dt := f.DType()
+	dt := f.Header().DType
 	if dt.Kind == layout.Struct {
 		v, err := u.T().Reshape(u.Size()) // Fortran order
 		if err != nil {

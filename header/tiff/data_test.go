@@ -21,9 +21,9 @@ import (
 // the array package.
 func openData(t *testing.T, path string, d header.Describer) (header.Header, []byte) {
 	t.Helper()
-	f, err := array.OpenRaw(path, mmap.ReadOnly, d)
+	f, err := array.OpenRawFile(path, mmap.ReadOnly, d)
 	if err != nil {
-		t.Fatalf("array.OpenRaw(%s): %v", path, err)
+		t.Fatalf("array.OpenRawFile(%s): %v", path, err)
 	}
 	defer f.Close()
 	it := f.Items()

@@ -86,13 +86,13 @@ func values(t testing.TB, path string, d Describer) []float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := array.OpenRaw(path, mmap.ReadOnly, d)
+	f, err := array.OpenRawFile(path, mmap.ReadOnly, d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	u := f.Items()
-	switch dt := f.DType(); {
+	switch dt := f.Header().DType; {
 	case h.Packed:
 		v := collect[uint8](t, u)
 		width := h.BlockAlign / h.Channels
@@ -127,7 +127,7 @@ func values(t testing.TB, path string, d Describer) []float64 {
 	case dt.Kind == layout.Float && dt.Size == 8:
 		return collect[float64](t, u)
 	}
-	t.Fatalf("values: dtype %v", f.DType())
+	t.Fatalf("values: dtype %v", f.Header().DType)
 	return nil
 }
 

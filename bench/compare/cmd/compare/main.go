@@ -82,6 +82,10 @@ var workloads = []struct {
 	{"field", (*bench).field},
 	{"rss", (*bench).rss},
 	{"write", (*bench).write},
+	{"shards", (*bench).shards},
+	{"zarr", (*bench).zarr},
+	{"npz", (*bench).archive},
+	{"fill", (*bench).fill},
 }
 
 func main() {
@@ -95,7 +99,11 @@ func main() {
 	)
 	flag.Parse()
 	if *child != "" {
-		if err := runChild(*child); err != nil {
+		run := runChild
+		if isFillChild(*child) {
+			run = runFillChild
+		}
+		if err := run(*child); err != nil {
 			fmt.Fprintln(os.Stderr, "compare:", err)
 			os.Exit(1)
 		}

@@ -25,7 +25,7 @@ type childArgs struct {
 // Variants of the Go child process.
 const (
 	childNdmap    = "ndmap"          // Index(i).CopyTo for each frame
-	childRandom   = "ndmap-random"   // the same after File.Advise(Random)
+	childRandom   = "ndmap-random"   // the same after Advise(Random) on the array
 	childDontNeed = "ndmap-dontneed" // the same, then Advise(DontNeed) on the frame
 	childWillNeed = "ndmap-willneed" // Advise(WillNeed) on the frame, then CopyTo
 	childPread    = "pread"          // ReadAt into one buffer
@@ -49,7 +49,7 @@ func runChild(variant string) error {
 		}
 		defer a.Close()
 		if variant == childRandom {
-			if err := a.File.Advise(mmap.Random); err != nil {
+			if err := a.Advise(mmap.Random); err != nil {
 				return err
 			}
 		}
@@ -167,7 +167,7 @@ func (b *bench) rss() error {
 	readers := []*reader{
 		{name: "ndmap Index(i).CopyTo", variant: childNdmap},
 		{name: "ndmap, Advise(WillNeed) on each frame first", variant: childWillNeed},
-		{name: "ndmap, File.Advise(Random) first", variant: childRandom},
+		{name: "ndmap, Advise(Random) on the array first", variant: childRandom},
 		{name: "ndmap, Advise(DontNeed) after each frame", variant: childDontNeed},
 		{name: "pread ReadAt", variant: childPread},
 		{name: "ndmap idle: open, read nothing", variant: childIdle, idle: true},

@@ -339,7 +339,7 @@ func (b *bench) coldFrames() error {
 		{name: "ndmap, page faults only"},
 		{name: "ndmap, Advise(WillNeed) on the frame, then CopyTo", advise: true},
 		{name: "ndmap, Advise(WillNeed) on the next frame while copying this one", ahead: true},
-		{name: "ndmap, File.Advise(Random), then page faults", random: true},
+		{name: "ndmap, Advise(Random) on the array, then page faults", random: true},
 		{name: "pread ReadAt (bytes, not decoded)", pread: true},
 	}
 	buf := make([]float32, frameElems)
@@ -365,7 +365,7 @@ func (b *bench) coldFrames() error {
 					return err
 				}
 				if rd.random {
-					if err := a.File.Advise(mmap.Random); err != nil {
+					if err := a.Advise(mmap.Random); err != nil {
 						return err
 					}
 				}

@@ -66,7 +66,7 @@ func (b *bench) write() error {
 
 	g := b.group(fmt.Sprintf("create and fill a (%d, 256, 256) float32 .npy (%s), then close", frames, size(total)))
 	samples, note := timeFresh(nil, func() {
-		a, err := array.Create[float32](path, frames, 256, 256)
+		a, err := array.Create[float32](path, []int{frames, 256, 256})
 		if err != nil {
 			panic(err)
 		}
@@ -124,7 +124,7 @@ func (b *bench) write() error {
 	// Appending, in 1 MiB batches (four frames), to a .npy that starts empty.
 	g = b.group(fmt.Sprintf("append %s to a .npy in 1 MiB batches", size(total)))
 	empty := func() {
-		a, err := array.Create[float32](path, 0, 256, 256)
+		a, err := array.Create[float32](path, []int{0, 256, 256})
 		if err != nil {
 			panic(err)
 		}

@@ -1,0 +1,106 @@
+// Package dataset reads arrays spread over many files as one array: shard
+// sets (many .npy or raw files along the first axis) and Zarr v2 directory
+// stores; it writes Zarr v2 stores, and reference files through which zarr,
+// Dask and xarray read ndmap's files in place. Each piece inside one file is
+// still an [array.View] of its mapping: nothing is copied to read it.
+//
+// # Shard sets
+//
+// A [Set] is a list of files holding arrays of one dtype and one trailing
+// shape, seen as one array along the first axis: the hourly segments of a
+// recording, or a folder with one .npy file per time step. [OpenSet] takes
+// a folder, a pattern such as "run/x_*.npy", or one file, and sorts the
+// names in natural order ([NaturalCompare]: x_10 after x_9);
+// [OpenSetFiles] takes the paths in the order given. [Shards] is a set's
+// typed view:
+//
+//	s, err := dataset.OpenShards[float32]("segments/")
+//	if err != nil { ... }
+//	defer s.Close()
+//	frame, err := s.Frame(120000)   // a View[float32] into one file's mapping
+//	if err != nil { ... }
+//	v := frame.At(10, 20)
+//	frame.Release()
+//	n, err := s.CopyTo(buf, array.Range(99990, 100010)) // gathered across files
+//
+// Opening a set reads each file's header once, several files at a time, and
+// closes the file again, so opening 20,000 shards leaves no file open; the
+// headers tell each file's length. A file is mapped when a row of it is
+// first read, and at most [MaxOpen] files ([DefaultMaxOpen]) are mapped at
+// once: the least recently used is closed to make room. A folder of 20,000
+// shards thus reads through under the usual limit of 1,024 open files.
+// Before a file is used its header is read again, and a file that changed
+// since the set was opened gives an error wrapping [ErrMismatch].
+// [Set.Append] adds a file at the end.
+//
+// Headerless files are read with a [Describer] option, for example a
+// [header.Raw] whose shape starts with -1, so that each file's size gives
+// its length.
+//
+// # Zarr stores
+//
+// [OpenZarr] opens an array of a Zarr v2 directory store as zarr-python 2
+// writes it: .zarray and .zattrs, C or Fortran order within chunks, chunk
+// keys joined with "." or nested in folders ("/"), edge chunks, and the
+// fill value for chunks that are missing. [OpenGroup] lists the arrays and
+// groups of a group (.zgroup). Chunks stored without a compressor are mapped
+// and read in place; chunks compressed with zlib or gzip are inflated when
+// first read and kept in a cache of [CacheBytes] ([DefaultCacheBytes]).
+// Other compressors (blosc, zstd, lz4, ...) and filters are refused when the
+// array is opened, with a [*CodecError] naming the codec: their Go
+// implementations are not in the standard library, and none was judged
+// worth a dependency.
+//
+// [WriteZarr] writes any view as a new store of uncompressed, zlib or gzip
+// chunks, of a given shape or of [DefaultChunks]; chunks are written by
+// several goroutines at once, each to a temporary file renamed into place
+// once complete. [CreateGroup] makes a group to write arrays into.
+//
+// # Blocks
+//
+// [Shards] and [Zarr] are both a [Dataset]: an array cut into blocks (the
+// files of a set, the chunks of a store), which a parallel pass takes one by
+// one. A [Block] holds its file mapped, or its inflated chunk in memory,
+// until [Block.Release]; only then may the dataset close it to make room.
+// A block not released keeps its file open past the MaxOpen bound, and past
+// Close. CopyTo and Values gather any selection, as [array.View.Slice]
+// takes it, block by block, releasing each as they go.
+//
+// # From ndmap to Dask
+//
+// [WriteRefs] describes an existing .npy or raw file as a Zarr v2 array
+// whose chunks are byte ranges of the file, in the JSON reference format of
+// fsspec's reference file system (version 1, as kerchunk writes it), and
+// [WriteSetRefs] does the same for a whole shard set. With that file, Dask
+// reads the data where it lies:
+//
+//	f, _ := os.Create("frames.json")                            // Go
+//	dataset.WriteRefs(f, "frames.npy", dataset.RefOptions{})
+//	f.Close()
+//
+//	import dask.array as da                                     # Python
+//	x = da.from_zarr("reference://", storage_options={"fo": "frames.json"})
+//	x.mean(axis=0).compute()
+//
+// and xarray's open_dataset(..., engine="zarr") opens it the same way. A
+// store written by [WriteZarr] needs no reference file:
+// dask.array.from_zarr("store.zarr").
+//
+// # Concurrency
+//
+// The methods of a [Set], [Shards] and [Zarr] may be called from several
+// goroutines at once, Close and Append included: a file or chunk asked for
+// by several at the same time is opened once. A [Block]'s view may be read
+// from any goroutine until it is released. [WriteZarr] may run while other
+// goroutines read the view it writes, not while they write it.
+//
+// # What is trusted
+//
+// Headers, .zarray and .zattrs files and chunks are untrusted input:
+// metadata files are read up to 16 MiB, every size is checked for overflow,
+// a chunk held in memory (inflated, or the fill value) may be at most
+// [MaxChunkBytes], and a compressed chunk must inflate to exactly a chunk's
+// bytes with a valid checksum. Bad data gives an error wrapping [ErrFormat]
+// (or [header.ErrFormat] for a shard's header) naming the file; caller
+// bugs — an index out of range, options that make no sense — panic.
+package dataset
