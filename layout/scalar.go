@@ -126,18 +126,18 @@ func (d DType) Text(b []byte) string {
 // points for a U item, the WTF-8 encoding of a lone surrogate that
 // [DType.Text] returns read back as that code point. Bytes of s that are
 // not UTF-8 (nor such a surrogate) are stored as U+FFFD in a U item. It
-// returns an error, and leaves b as it was, if s does not fit.
+// reports whether s fits; if it does not, b is left as it was.
 //
 // PutText panics if d is of another kind or b is shorter than d.Size.
-func (d DType) PutText(b []byte, s string) error {
+func (d DType) PutText(b []byte, s string) bool {
 	d.checkItem("PutText", b, Bytes, Unicode)
 	b = b[:d.Size]
 	if d.Kind == Bytes {
 		if len(s) > len(b) {
-			return fmt.Errorf("layout: %q is %d bytes, longer than %s", s, len(s), d.TypeString())
+			return false
 		}
 		clear(b[copy(b, s):])
-		return nil
+		return true
 	}
 	n := 0
 	for i := 0; i < len(s); n++ {
@@ -145,7 +145,7 @@ func (d DType) PutText(b []byte, s string) error {
 		i += w
 	}
 	if 4*n > len(b) {
-		return fmt.Errorf("layout: %q has %d code points, more than %s holds", s, n, d.TypeString())
+		return false
 	}
 	o := d.Order.Binary()
 	for i, k := 0, 0; i < len(s); k++ {
@@ -154,7 +154,7 @@ func (d DType) PutText(b []byte, s string) error {
 		i += w
 	}
 	clear(b[4*n:])
-	return nil
+	return true
 }
 
 // FormatShape returns a shape as Python writes the tuple: "()", "(3,)",

@@ -60,7 +60,12 @@ func TestChecksums(t *testing.T) {
 			{"verify", td(file) + ":x"},
 			{"convert", td(file), filepath.Join(dir, "out.npz")},
 			{"convert", td(file) + ":x", filepath.Join(dir, "x.npy")},
+			{"show", td(file) + ":x"},
+			{"stats", td(file) + ":x"},
 		} {
+			if file == "npz/crc_stored.npz" && (args[0] == "show" || args[0] == "stats") {
+				continue // mapped in place, not read to the end: see below
+			}
 			r := ndmap(t, args...)
 			checkInputError(t, r, args, "checksum mismatch")
 		}
