@@ -165,16 +165,26 @@ func TestConvertConformanceAgainstNumPy(t *testing.T) {
 	ok(t, "convert", "--compress", td("npz/slash.npz"), slash)
 	surrogate := filepath.Join(dir, "u.npz")
 	ok(t, "convert", td("npy/U_surrogate.npy"), surrogate)
+	partial := filepath.Join(dir, "partial.npz")
+	if r := ndmap(t, "convert", td("npz/partial_compressed.npz"), partial); r.code != 1 {
+		t.Fatalf("convert of a partly readable archive: exit %d, want 1", r.code)
+	}
+	dup := filepath.Join(dir, "dup.npz")
+	ok(t, "convert", td("npz/duplicate.npz"), dup)
 	got := python(t, `import numpy as np, sys
-d, back, orig, slash, orig_slash, u, orig_u = sys.argv[1:]
+d, back, orig, slash, orig_slash, u, orig_u, p, orig_p, dup, orig_dup = sys.argv[1:]
 a, o = np.load(d)['subarray_nested'], np.load(orig)
 b = np.load(back + '/subarray_nested.npy')
 s, so = np.load(slash), np.load(orig_slash)
+pz, po = np.load(p), np.load(orig_p)
 print(a.dtype == o.dtype, b.dtype == o.dtype, repr(a.dtype.descr[0]), np.array_equal(a, o), np.array_equal(b, o),
       sorted(s.files), np.array_equal(s['dir/x'], so['dir/x']),
-      np.load(u)['U_surrogate'].tolist() == np.load(orig_u).tolist())`,
-		nested, nestedBack, td("npy/subarray_nested.npy"), slash, td("npz/slash.npz"), surrogate, td("npy/U_surrogate.npy"))
-	if want := "True True ('c', ('<f8', (5,)), (2,)) True True ['dir/x', 'y'] True True\n"; got != want {
+      np.load(u)['U_surrogate'].tolist() == np.load(orig_u).tolist(),
+      pz.files, all(np.array_equal(pz[k], po[k]) and pz[k].dtype == po[k].dtype for k in pz.files),
+      np.array_equal(np.load(dup)['a'], np.load(orig_dup)['a']))`,
+		nested, nestedBack, td("npy/subarray_nested.npy"), slash, td("npz/slash.npz"), surrogate, td("npy/U_surrogate.npy"),
+		partial, td("npz/partial_compressed.npz"), dup, td("npz/duplicate.npz"))
+	if want := "True True ('c', ('<f8', (5,)), (2,)) True True ['dir/x', 'y'] True True ['ok', 'after'] True True\n"; got != want {
 		t.Errorf("NumPy read back: %q, want %q", got, want)
 	}
 }
