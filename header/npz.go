@@ -158,8 +158,8 @@ func (p NPY) ReadArchive(r io.ReaderAt, size int64) (*Archive, error) {
 	return a, nil
 }
 
-// member lists the file f of the archive r, with Err set if it cannot be
-// read.
+// member lists the file f of the archive src of the given size, with Err
+// set if it cannot be read.
 func (p NPY) member(src *archiveSource, size int64, f *zip.File) *Member {
 	m := &Member{
 		Name:             f.Name,
@@ -322,7 +322,7 @@ func (m *Member) checkCRC(sum uint32) error {
 
 // inFile returns err with the archive's path in it, when it is known.
 func (m *Member) inFile(err error) error {
-	if m.src.path == "" {
+	if m.src == nil || m.src.path == "" {
 		return err
 	}
 	return inFile(m.src.path, err)
