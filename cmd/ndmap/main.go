@@ -20,10 +20,11 @@ const (
 )
 
 const usageText = `usage:
-  ndmap info [raw flags] FILE...
+  ndmap info [--verify] [raw flags] FILE...
   ndmap show [--json] [raw flags] TARGET
   ndmap stats [--axis N] [--json] [raw flags] TARGET
   ndmap convert [--compress] [raw flags] IN OUT
+  ndmap verify FILE...
 
 TARGET is file.npy, file.npy[INDEX], archive.npz:member or
 archive.npz:member[INDEX]; INDEX is NumPy's: [2], [-1, ::2], ['field'].
@@ -32,6 +33,7 @@ Flags:
   --json               print one JSON object instead of text (show, stats)
   --axis N             statistics per index of axis N (stats)
   --compress           deflate the members of an .npz OUT (convert)
+  --verify             check the CRC-32 of every .npz member (info)
   --max-header-len N   read .npy headers longer than NumPy's limit (all)
 Raw flags describe files without a .npy header:
   --dtype '<f8' --shape 100,-1 --offset 128 [--fortran]
@@ -82,6 +84,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		err = runStats(rest, out, stderr)
 	case "convert":
 		err = runConvert(rest, out, stderr)
+	case "verify":
+		err = runVerify(rest, out, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(out, usageText)
 	default:
