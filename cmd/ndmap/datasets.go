@@ -459,7 +459,7 @@ func infoSet(w *bufio.Writer, path string, raw *rawFlags) error {
 		var last error
 		for _, f := range files {
 			fmt.Fprintln(w)
-			if err := info(w, f, nil); err != nil {
+			if err := info(w, f, nil, false); err != nil {
 				last = err
 				fmt.Fprintf(w, "%s: %s\n", f, oneLine(err.Error()))
 			}
@@ -644,6 +644,9 @@ func memberDescriber(path, member string) (header.Describer, error) {
 	m, ok := arch.Lookup(member)
 	if !ok {
 		return nil, fmt.Errorf("%s: no member %q", path, member)
+	}
+	if m.Err != nil {
+		return nil, m.Err
 	}
 	if m.Header == nil {
 		return nil, fmt.Errorf("%s: member %q is not a .npy array", path, m.Name)

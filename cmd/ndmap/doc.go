@@ -8,16 +8,17 @@
 //
 // Usage:
 //
-//	ndmap info [raw flags] FILE...
+//	ndmap info [--verify] [raw flags] FILE...
 //	ndmap show [--json] [--scaled] [raw flags] TARGET
 //	ndmap stats [--axis N] [--json] [--scaled] [raw flags] TARGET
 //	ndmap convert [--compress] [raw flags] IN OUT
+//	ndmap verify FILE...
 //	ndmap refs [--chunk-rows N] [raw flags] FILE|FOLDER|PATTERN
 //
 // Flags may come before or after the other arguments; a lone "--" ends
 // them. Every command takes --max-header-len N to read .npy headers longer
 // than NumPy's limit of 10,000 characters, as np.load's max_header_size does,
-// and --format NAME (below).
+// and every command but verify takes --format NAME (below).
 //
 // # Targets
 //
@@ -115,6 +116,27 @@
 // a Zarr array the dtype, shape, chunks, order, compressor, fill value and
 // attributes; for a Zarr group its attributes and every array in it.
 //
+// Every member of an archive is listed, as np.load reads each alone: one
+// that ndmap cannot read is listed with the reason — refused (an object
+// array, a long double, a header longer than --max-header-len allows, an
+// encrypted member or a compression other than store and deflate) or
+// damaged (a malformed header, a member past the end of the archive). Of
+// members that share a name only the last is listed, the one np.load
+// reads. info exits 0 when the archive itself is sound, refused members
+// and all, and 1 when a member is damaged, after the whole listing.
+//
+// info --verify also reads every member of an archive to its end and
+// compares its size and CRC-32 with the archive's, a line "crc32" per
+// member, and exits 1 if one is wrong.
+//
+// # verify
+//
+// verify checks each FILE and prints one line for it and one per member
+// of an archive: every member is read to its end and its CRC-32 checked,
+// as np.load checks it; a .npy file, or a file of another format, which
+// has no checksum, has its header read and the size of its data checked. It exits 1 if a checksum is
+// wrong or a member damaged, 0 otherwise (refused members are noted).
+//
 // # show
 //
 // show prints the array as NumPy's print does with its default options:
@@ -146,7 +168,10 @@
 //     NaN and the infinities are the strings "nan", "inf" and "-inf";
 //   - complex: [re, im] of such floats;
 //   - S (bytes): a string, each byte read as latin1, trailing NULs dropped;
-//   - U: a string, trailing NULs dropped;
+//   - U: a string, trailing NULs dropped; a lone surrogate, which a NumPy
+//     str can hold, as the JSON escape of that code point ("\ud805"), as
+//     Python's json module writes it (show prints it as NumPy prints it,
+//     '\ud805');
 //   - datetime64 and timedelta64: their int64 counts of the dtype's unit
 //     (NaT is -9223372036854775808);
 //   - V (void): the bytes as a lower-case hex string;
@@ -187,10 +212,17 @@
 // named after the folder) or a Zarr array. Data bytes are copied
 // unchanged — same dtype, byte order and memory order — behind headers
 // written as NumPy writes them, a megabyte at a time; members read from an
-// archive have their checksums verified. A shard set or a Zarr array is
-// written in C order, a slab of rows at a time. Output is written to a
-// temporary file beside OUT and renamed into place, so a failure leaves no
-// partial file.
+// archive have their checksums verified, and a wrong one fails the
+// conversion. A shard set or a Zarr array is written in C order, a slab of
+// rows at a time. Output is written to a temporary file beside OUT and
+// renamed into place, so a failure leaves no partial file.
+//
+// The arrays of an archive that cannot be read (see info) are skipped: the
+// others are converted, and convert then exits 1 with one line naming each
+// array skipped and why, as cp exits 1 when it could not copy every file.
+// A member named alone (archive.npz:obj) that cannot be read fails. Keys
+// with a slash, which np.savez writes as members such as dir/x.npy, are
+// kept in an .npz OUT; a folder OUT refuses them, naming the member.
 //
 // # refs
 //
@@ -223,8 +255,10 @@
 // # Exit status
 //
 // 0 on success; 1 for bad input — a file that cannot be read or is not
-// what it claims, an index out of range, a missing field — with one line on
-// standard error naming the file and the problem; 1 too when standard
+// what it claims, an index out of range, a missing field, an archive with
+// a damaged member or a wrong checksum, a conversion that had to skip
+// arrays — with one line on standard error naming the file and the
+// problem; 1 too when standard
 // output cannot be written (a full disk, a closed descriptor), with one
 // line saying so, whatever was printed before; 2 for a wrong command line,
 // with a short usage text on standard error.

@@ -219,7 +219,7 @@ func newItemFormat(dt layout.DType, items [][]byte) func([]byte) string {
 	case layout.Void:
 		return func(b []byte) string { return pyBytes(string(b), true) }
 	case layout.Unicode:
-		return func(b []byte) string { return pylit.Quote(dt.Text(b)) }
+		return func(b []byte) string { return pylit.QuoteWTF8(dt.Text(b)) }
 	case layout.Datetime:
 		return padded(items, func(b []byte) string { return "'" + datetimeText(dt, dt.Int(b)) + "'" })
 	case layout.Timedelta:

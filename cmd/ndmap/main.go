@@ -20,10 +20,11 @@ const (
 )
 
 const usageText = `usage:
-  ndmap info [raw flags] FILE...
+  ndmap info [--verify] [raw flags] FILE...
   ndmap show [--json] [--scaled] [raw flags] TARGET
   ndmap stats [--axis N] [--json] [--scaled] [raw flags] TARGET
   ndmap convert [--compress] [raw flags] IN OUT
+  ndmap verify FILE...
   ndmap refs [--chunk-rows N] [raw flags] FILE|FOLDER|PATTERN
 
 TARGET is file.npy, file.npy[INDEX], archive.npz:member or
@@ -37,6 +38,7 @@ Flags:
   --axis N             statistics per index of axis N (stats)
   --scaled             values through the format's scale, as float64 (show, stats)
   --compress           deflate the members of an .npz OUT (convert)
+  --verify             check the CRC-32 of every .npz member (info)
   --chunk-rows N       positions of the first axis per chunk (refs)
   --format NAME        read files as this format, not as sniffed (all)
   --max-header-len N   read .npy headers longer than NumPy's limit (all)
@@ -89,6 +91,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		err = runStats(rest, out, stderr)
 	case "convert":
 		err = runConvert(rest, out, stderr)
+	case "verify":
+		err = runVerify(rest, out, stderr)
 	case "refs":
 		err = runRefs(rest, out, stderr)
 	case "help", "-h", "-help", "--help":
