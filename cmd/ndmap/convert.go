@@ -160,7 +160,7 @@ func sources(in string, raw *rawFlags) (srcs []source, skipped []string, done fu
 	}
 	h, err := header.DescribeFile(path, d)
 	if err != nil {
-		return nil, nil, none, err
+		return nil, nil, none, withPath(path, err)
 	}
 	open := func() (io.ReadCloser, error) { return openSection(path, h.DataOffset, h.DataSize()) }
 	return []source{{key: key, h: *h, open: open}}, nil, none, nil

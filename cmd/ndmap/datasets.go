@@ -15,6 +15,7 @@ import (
 	"github.com/ndmap/ndmap/dataset"
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
+	"github.com/ndmap/ndmap/mmap"
 )
 
 // Kinds of target that are not one file, told apart by what the path is.
@@ -86,7 +87,12 @@ type setSource struct {
 	fields []string
 	dt     layout.DType
 	sub    []int // axes added by sub-array fields
+	drop   bool  // let the pages of each part go once copied: a single pass
 }
+
+// dropPages makes every read let the pages it read go, as a pass over
+// the whole set wants, so that memory stays bounded.
+func (s *setSource) dropPages() { s.drop = true }
 
 func newSetSource(set *dataset.Set, label string, fields []string) (*setSource, error) {
 	s := &setSource{set: set, fields: fields, dt: set.DType()}
@@ -126,7 +132,11 @@ func (s *setSource) read(dst []byte, sels []array.Sel) error {
 					return err
 				}
 			}
-			off += u.Slice(rest...).CopyTo(dst[off:])
+			u = u.Slice(rest...)
+			off += u.CopyTo(dst[off:])
+			if s.drop {
+				_ = u.Advise(mmap.DontNeed) // a hint: its errors change nothing
+			}
 			return nil
 		})
 		if err != nil {
@@ -198,12 +208,16 @@ func openZarrOf[T array.Element](dir string, m *dataset.ZarrMeta) (*zarrSource, 
 	}
 	dt := m.DType
 	src := &zarrSource{dt: dt, shp: z.Shape(), meta: m, close: z.Close}
+	var buf []T // reused: a source is read by one goroutine
 	src.copy = func(dst []byte, sels []array.Sel) error {
 		n := len(dst) / dt.Size
 		if n == 0 {
 			return nil
 		}
-		buf := make([]T, n)
+		if cap(buf) < n {
+			buf = make([]T, n)
+		}
+		buf := buf[:n]
 		if _, err := z.CopyTo(buf, sels...); err != nil {
 			return err
 		}

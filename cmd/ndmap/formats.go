@@ -96,6 +96,15 @@ func fitsDescriber(member string) fits.Describer {
 	return fits.Describer{ExtName: strings.TrimSpace(name), ExtVer: v}
 }
 
+// withPath names the file in an error that does not: a format's reader
+// says what is wrong in the header it was given, not where it came from.
+func withPath(path string, err error) error {
+	if err == nil || strings.Contains(err.Error(), path) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
 // A metaRow is one line of a format's metadata in info's listing.
 type metaRow struct{ key, value string }
 
@@ -109,11 +118,11 @@ func infoFormat(w *bufio.Writer, path, member string) error {
 	}
 	h, err := header.DescribeFile(path, d)
 	if err != nil {
-		return err
+		return withPath(path, err)
 	}
 	title, rows, err := formatMeta(path, f, d)
 	if err != nil {
-		return err
+		return withPath(path, err)
 	}
 	fmt.Fprintf(w, "%s: %s\n", path, title)
 	writeHeader(w, "  ", h, false)
@@ -572,7 +581,7 @@ func formatScaling(path, member string, shape []int) (scaling, error) {
 		}
 		u, err := d.(fits.Describer).Choose(file)
 		if err != nil {
-			return scaling{}, err
+			return scaling{}, withPath(path, err)
 		}
 		return one(u.Scale, fmt.Sprintf("scaled by BSCALE %s, BZERO %s", num(u.Scale.Slope), num(u.Scale.Inter)))
 	case "nifti":

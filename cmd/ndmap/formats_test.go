@@ -506,6 +506,13 @@ func TestFormatRefusals(t *testing.T) {
 	}
 	files = append(files, td("wav/int24_stereo.wav"), td("nifti/pair.hdr"), td("envi/bil_f8.hdr"))
 	out := filepath.Join(t.TempDir(), "out.npy")
+	// HDUs of a FITS file that hold no image, or are not there.
+	for _, hdu := range []string{"2", "CAT", "9", "NOPE"} {
+		f := td("fits/extensions.fits") + ":" + hdu
+		for _, args := range [][]string{{"info", f}, {"show", f}, {"stats", "--scaled", f}, {"convert", f, out}, {"refs", f}} {
+			checkInputError(t, ndmap(t, args...), args, "extensions.fits")
+		}
+	}
 	for _, f := range files {
 		for _, args := range [][]string{
 			{"info", f},
