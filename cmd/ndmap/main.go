@@ -40,7 +40,7 @@ Flags:
   --compress           deflate the members of an .npz OUT (convert)
   --verify             check the CRC-32 of every .npz member (info)
   --chunk-rows N       positions of the first axis per chunk (refs)
-  --format NAME        read files as this format, not as sniffed (all)
+  --format NAME        read files as this format, not as sniffed (all but verify)
   --max-header-len N   read .npy headers longer than NumPy's limit (all)
 Raw flags describe files without a .npy header:
   --dtype '<f8' --shape 100,-1 --offset 128 [--fortran]

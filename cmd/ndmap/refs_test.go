@@ -83,7 +83,9 @@ func refsData(t *testing.T, out string) (zarray, []byte) {
 		case json.Unmarshal(rf.Refs[k], &ref) == nil:
 			path := ref[0].(string)
 			off, n := int64(ref[1].(float64)), int64(ref[2].(float64))
-			b, err := os.ReadFile(strings.TrimPrefix(path, "file://"))
+			// A file:// URL on Windows: file:///C:/x.
+			path = filepath.FromSlash(strings.TrimPrefix(path, "file:///"))
+			b, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatalf("chunk %s: %v", k, err)
 			}
