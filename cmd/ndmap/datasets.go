@@ -152,7 +152,6 @@ func (s *setSource) read(dst []byte, sels []array.Sel) error {
 type zarrSource struct {
 	dt    layout.DType
 	shp   []int
-	meta  *dataset.ZarrMeta
 	copy  func(dst []byte, sels []array.Sel) error
 	close func() error
 }
@@ -207,7 +206,7 @@ func openZarrOf[T array.Element](dir string, m *dataset.ZarrMeta) (*zarrSource, 
 		return nil, err
 	}
 	dt := m.DType
-	src := &zarrSource{dt: dt, shp: z.Shape(), meta: m, close: z.Close}
+	src := &zarrSource{dt: dt, shp: z.Shape(), close: z.Close}
 	var buf []T // reused: a source is read by one goroutine
 	src.copy = func(dst []byte, sels []array.Sel) error {
 		n := len(dst) / dt.Size

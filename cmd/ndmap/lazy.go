@@ -579,12 +579,3 @@ func (s scaledSource) read(dst []byte, sels []array.Sel) error {
 	}
 	return nil
 }
-
-// scaledText is the note show and stats add to their first line for
-// values read through a scale.
-func scaledText(sc scaling) string {
-	if sc.text == "" {
-		return ""
-	}
-	return ", " + sc.text
-}
