@@ -13,7 +13,7 @@ import (
 )
 
 func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
-	fs := newFlagSet("convert", "[--compress] [raw flags] IN OUT  (OUT: file.npy, file.npz or folder/)")
+	fs := newFlagSet("convert", "[--compress] [raw flags] IN OUT  (OUT: file.npy, file.npz, file.raw or folder/)")
 	compress := fs.Bool("compress", false, "deflate the members of an .npz output, as np.savez_compressed does")
 	var raw rawFlags
 	raw.register(fs)
@@ -40,6 +40,9 @@ func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 	if err := convert(in, out, kind, srcs, *compress, stderr); err != nil {
 		return err
 	}
+	if kind == outRaw {
+		fmt.Fprintf(stdout, "%s: read it with %s\n", out, rawFlagsText(srcs[0].h))
+	}
 	if len(skipped) > 0 {
 		// The output holds every array that could be read; the status
 		// says it is not all of the input, as cp says of files it could
@@ -65,6 +68,11 @@ func convert(in, out string, kind int, srcs []source, compress bool, stderr io.W
 		return writeFileAtomic(out, in, func(w io.Writer) error { return writeNPY(w, srcs[0], p) })
 	case outNPZ:
 		return writeFileAtomic(out, in, func(w io.Writer) error { return writeNPZ(w, srcs, compress, p) })
+	case outRaw:
+		if len(srcs) != 1 {
+			return fmt.Errorf("%s: holds %d arrays and %s can hold one; name a member as %s:NAME or convert to a folder", in, len(srcs), out, in)
+		}
+		return writeFileAtomic(out, in, func(w io.Writer) error { return copyData(w, srcs[0], p) })
 	}
 	for _, s := range srcs {
 		// np.savez writes a key "dir/x" as the member dir/x.npy, but a
@@ -90,6 +98,7 @@ const (
 	outNPY = iota
 	outNPZ
 	outDir
+	outRaw // the data bytes alone, as tofile writes them
 )
 
 func outputKind(out string) (int, error) {
@@ -100,8 +109,10 @@ func outputKind(out string) (int, error) {
 		return outNPY, nil
 	case strings.EqualFold(filepath.Ext(out), ".npz"):
 		return outNPZ, nil
+	case isRawName(out):
+		return outRaw, nil
 	}
-	return 0, usagef("OUT %q must end in .npy, .npz or / (a folder)", out)
+	return 0, usagef("OUT %q must end in .npy, .npz, .raw, .bin, .dat or / (a folder)", out)
 }
 
 // A source is one array to convert: its name, its header, and a way to
@@ -120,6 +131,9 @@ type source struct {
 // sources to read, until done is called.
 func sources(in string, raw *rawFlags) (srcs []source, skipped []string, done func() error, err error) {
 	none := func() error { return nil }
+	if srcs, done, ok, err := datasetSources(in, raw); ok {
+		return srcs, nil, done, err
+	}
 	path, member := in, ""
 	if !raw.set() {
 		path, member = splitMember(in)
@@ -135,13 +149,18 @@ func sources(in string, raw *rawFlags) (srcs []source, skipped []string, done fu
 		if err != nil {
 			return nil, nil, none, err
 		}
-		if kind == kindNPZ || member != "" {
+		switch {
+		case kind == kindFormat:
+			if d, _, err = formatDescriber(path, member); err != nil {
+				return nil, nil, none, err
+			}
+		case kind == kindNPZ || member != "":
 			return memberSources(path, member)
 		}
 	}
 	h, err := header.DescribeFile(path, d)
 	if err != nil {
-		return nil, nil, none, err
+		return nil, nil, none, withPath(path, err)
 	}
 	open := func() (io.ReadCloser, error) { return openSection(path, h.DataOffset, h.DataSize()) }
 	return []source{{key: key, h: *h, open: open}}, nil, none, nil

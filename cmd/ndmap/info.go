@@ -39,7 +39,7 @@ func runInfo(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		if err := info(w, p, d, *verify); err != nil {
+		if err := infoTarget(w, p, d, &raw, *verify); err != nil {
 			if last != nil {
 				w.Flush()
 				fmt.Fprint(stderr, errorLine(last))
@@ -50,8 +50,17 @@ func runInfo(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 	return last
 }
 
+// infoTarget describes a shard set, a Zarr array or group, or one file.
+func infoTarget(w *bufio.Writer, path string, d header.Describer, raw *rawFlags, verify bool) error {
+	if ok, err := infoDataset(w, path, raw); ok {
+		return err
+	}
+	return info(w, path, d, verify)
+}
+
 // info describes one file: a raw file when d is given, else a .npy file,
-// an .npz archive, or one member of an archive written archive.npz:member.
+// an .npz archive, a file of another format, or one member of an archive
+// written archive.npz:member (or an HDU of a FITS file, file.fits:HDU).
 // A member that cannot be read is described with the reason; the error
 // returned is that of the first member found damaged, not refused (see
 // refused), or with verify, of the first whose checksum is wrong.
@@ -76,6 +85,9 @@ func info(w *bufio.Writer, path string, d header.Describer, verify bool) error {
 	kind, err := sniff(path)
 	if err != nil {
 		return err
+	}
+	if kind == kindFormat {
+		return infoFormat(w, path, member)
 	}
 	if kind == kindNPY && member == "" {
 		h, err := header.DescribeFile(path, npyReader())
