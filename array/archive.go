@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -68,8 +69,11 @@ func OpenArchive(path string, mode mmap.Mode, opts ...Option) (*Archive, error) 
 func memberKey(name string) string { return strings.TrimSuffix(name, ".npy") }
 
 // Keys returns the keys of the archive's members in archive order, as
-// np.load(...).files gives them: "x" for the member x.npy. Members that are
-// not .npy files keep their whole name.
+// np.load(...).files gives them: "x" for the member x.npy, "dir/x" for
+// dir/x.npy. Members that are not .npy files keep their whole name. A name
+// written twice is listed once, where its last file is: that is the one
+// np.load reads, and OpenMember too. Members that cannot be read are
+// listed; opening one gives the reason.
 func (z *Archive) Keys() []string {
 	keys := make([]string, len(z.list.Members))
 	for i, m := range z.list.Members {
@@ -118,12 +122,17 @@ func listKeys(keys []string) string {
 // A stored member (np.savez) is mapped in place in the archive's mode; its
 // data is usually not aligned, so typed reads take the slower exact path,
 // unless the archive was written with aligned members, as [SaveArchive]
-// writes them. A deflated member (np.savez_compressed) is inflated into
-// memory, up to 1 GiB unless [MaxInflated] says otherwise. Options given
-// here add to those given to [OpenArchive].
+// writes them. Mapping reads nothing, so the member's CRC-32 is checked
+// only with [VerifyChecksum]. A deflated member (np.savez_compressed) is
+// inflated into memory, up to 1 GiB unless [MaxInflated] says otherwise,
+// and its CRC-32 checked. Options given here add to those given to
+// [OpenArchive].
 //
 // A key that is not in the archive gives an error wrapping fs.ErrNotExist
-// that lists the keys.
+// that lists the keys. A member that cannot be read (an object array, a
+// long double, a header over the limit, a damaged member: see
+// [header.Member].Err) gives an error wrapping its reason; the other
+// members of the archive open as usual, as np.load reads them.
 func OpenMemberFile(z *Archive, key string, opts ...Option) (*File, error) {
 	return openMember(z, key, false, opts)
 }
@@ -141,6 +150,9 @@ func openMember(z *Archive, key string, inMemory bool, opts []Option) (*File, er
 	mem, err := z.lookup(key)
 	if err != nil {
 		return nil, err
+	}
+	if mem.Err != nil {
+		return nil, pathError("open", z.path, mem.Err)
 	}
 	if mem.Header == nil {
 		return nil, fmt.Errorf("array: %s: member %q is not a .npy array", z.path, mem.Name)
@@ -162,11 +174,17 @@ func openMember(z *Archive, key string, inMemory bool, opts []Option) (*File, er
 	f.hdr.DataOffset = storedData(mem)
 	if inMemory {
 		defer z.file.release()
-		f.data = make([]byte, f.hdr.DataSize())
-		if _, err := z.file.f.ReadAt(f.data, storedData(mem)); err != nil {
-			return nil, pathError("read", f.name(), err)
+		f.data, err = readStored(f.name(), z.file.f, mem)
+		if err != nil {
+			return nil, err
 		}
 		return f, nil
+	}
+	if o.verify {
+		if err := verifyMapped(f.name(), z.file.f, mem); err != nil {
+			z.file.release()
+			return nil, err
+		}
 	}
 	m, err := mmap.MapRegion(z.file.f, z.mode, storedData(mem), f.hdr.DataSize())
 	if err != nil {
@@ -194,14 +212,46 @@ func LoadMember[T Element](z *Archive, key string, opts ...Option) ([]T, []int, 
 	return readAll(a)
 }
 
-// The two functions below are the only ones that know how header.Member
+// The functions below are the only ones that know how header.Member
 // locates a member's data, so that a change there is made here alone.
 
 // storedData returns the offset in the archive of a stored member's array data.
 func storedData(mem *header.Member) int64 { return mem.DataOffset }
 
+// readStored reads the whole of a stored member, header and all, checks its
+// CRC-32, and returns its array data.
+func readStored(name string, f *os.File, mem *header.Member) ([]byte, error) {
+	buf := make([]byte, mem.UncompressedSize)
+	if _, err := f.ReadAt(buf, mem.Offset); err != nil {
+		return nil, pathError("read", name, err)
+	}
+	if err := mem.VerifyBytes(buf); err != nil {
+		return nil, pathError("read", name, err)
+	}
+	start := mem.DataOffset - mem.Offset
+	return buf[start : start+mem.Header.DataSize()], nil
+}
+
+// verifyMapped checks the CRC-32 of a stored member through a mapping of
+// all of it, which is unmapped again: a fault on its pages (the file
+// shrank) is an error, not a crash.
+func verifyMapped(name string, f *os.File, mem *header.Member) error {
+	m, err := mmap.MapRegion(f, mmap.ReadOnly, mem.Offset, mem.UncompressedSize)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	m.Advise(mmap.Sequential, 0, int64(m.Len()))
+	err = m.Guard(func(b []byte) error { return mem.VerifyBytes(b) })
+	if err != nil {
+		return pathError("read", name, err)
+	}
+	return nil
+}
+
 // inflate returns the array data of a deflated member, checked against the
-// header the listing read from the start of the same member.
+// header the listing read from the start of the same member. The member is
+// inflated to its end, which checks its size and CRC-32.
 func inflate(name string, mem *header.Member, o options) ([]byte, error) {
 	hdr := mem.Header // offsets relative to the start of the inflated member
 	if mem.UncompressedSize > o.maxInflated {
@@ -216,8 +266,15 @@ func inflate(name string, mem *header.Member, o options) ([]byte, error) {
 		return nil, pathError("open", name, err)
 	}
 	defer rc.Close()
-	buf := make([]byte, end)
+	buf := make([]byte, mem.UncompressedSize)
 	if _, err := io.ReadFull(rc, buf); err != nil {
+		return nil, pathError("read", name, err)
+	}
+	// The checksum is compared when the reader comes to the end.
+	if n, err := rc.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+		if err == nil || err == io.EOF {
+			err = fmt.Errorf("array: %s: more than the %d bytes the archive says", name, mem.UncompressedSize)
+		}
 		return nil, pathError("read", name, err)
 	}
 	h2, err := header.NPY{MaxHeaderLen: o.maxHeaderLen}.Describe(bytes.NewReader(buf), int64(len(buf)))

@@ -20,7 +20,11 @@
 //
 // [OpenArchive] reads the listing of an .npz archive once, as np.load does;
 // its arrays then open by key with [OpenMember], and [LoadMember] reads one
-// into memory. [OpenRaw] opens a file without a .npy header, as np.memmap
+// into memory. As with np.load, a member that cannot be read (an object
+// array, say) fails alone when it is opened, and the others open. Reading
+// a member's bytes in full — [LoadMember], or opening a deflated member —
+// checks its CRC-32; a stored member mapped in place is not read, so its
+// checksum is checked only with the option [VerifyChecksum]. [OpenRaw] opens a file without a .npy header, as np.memmap
 // does, given a [header.Raw] (data at a fixed offset) or a [header.Record]
 // (a record at the start of the file gives the shape); the dtype comes from
 // the Go type. Open and OpenFile read the other formats too, chosen by the

@@ -1,12 +1,9 @@
 package array
 
 import (
-	"bytes"
 	"fmt"
 	"iter"
 	"reflect"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/ndmap/ndmap/layout"
 	"github.com/ndmap/ndmap/mmap"
@@ -112,62 +109,40 @@ func (u Items) SetBytes(b []byte, idx ...int) error {
 }
 
 // Text returns the item at the given indices as a Go string, for byte string
-// (S) and unicode (U) dtypes, with NumPy's trailing NULs removed. Bytes of an
-// S item are returned as they are; code points of a U item are encoded as
-// UTF-8, with invalid ones replaced by U+FFFD.
+// (S) and unicode (U) dtypes, with NumPy's trailing NULs removed, as
+// [layout.DType.Text] decodes it: bytes of an S item as they are, code
+// points of a U item in UTF-8. A lone surrogate, which a NumPy str can hold
+// and UTF-8 cannot, comes back as its three WTF-8 bytes (ED A0 80 to ED BF
+// BF), which [Items.SetText] writes back as the same code point; the
+// string is then not valid UTF-8, and ranging over it gives U+FFFD for
+// each of those bytes.
 //
 // Text panics if the dtype is not S or U.
 func (u Items) Text(idx ...int) string {
-	b := u.Bytes(idx...)
-	switch u.dt.Kind {
-	case layout.Bytes:
-		return string(bytes.TrimRight(b, "\x00"))
-	case layout.Unicode:
-		order := u.dt.Order.Binary()
-		n := len(b) / 4
-		for n > 0 && order.Uint32(b[4*(n-1):]) == 0 {
-			n--
-		}
-		var s strings.Builder
-		s.Grow(n)
-		for i := range n {
-			r := rune(order.Uint32(b[4*i:]))
-			if !utf8.ValidRune(r) {
-				r = utf8.RuneError
-			}
-			s.WriteRune(r)
-		}
-		return s.String()
+	if u.dt.Kind != layout.Bytes && u.dt.Kind != layout.Unicode {
+		panic(fmt.Sprintf("array: Text of a %s item, not a string", u.dt))
 	}
-	panic(fmt.Sprintf("array: Text of a %s item, not a string", u.dt))
+	return u.dt.Text(u.Bytes(idx...))
 }
 
 // SetText stores s in the string item at the given indices: the bytes of s
-// for an S item, its code points for a U item, padded with NULs. It returns
-// an error if s does not fit, or one wrapping [ErrReadOnly] if the view
-// cannot be written.
+// for an S item, its code points for a U item (a lone surrogate in WTF-8,
+// as [Items.Text] returns it, as that code point), padded with NULs. It
+// returns an error if s does not fit, or one wrapping [ErrReadOnly] if the
+// view cannot be written.
 //
 // SetText panics if the dtype is not S or U.
 func (u Items) SetText(s string, idx ...int) error {
-	b := make([]byte, u.dt.Size)
-	switch u.dt.Kind {
-	case layout.Bytes:
-		if len(s) > len(b) {
-			return fmt.Errorf("array: %q is %d bytes, longer than %s", s, len(s), u.dt.TypeString())
-		}
-		copy(b, s)
-	case layout.Unicode:
-		order := u.dt.Order.Binary()
-		i := 0
-		for _, r := range s {
-			if 4*i+4 > len(b) {
-				return fmt.Errorf("array: %q has more than %d code points for %s", s, len(b)/4, u.dt.TypeString())
-			}
-			order.PutUint32(b[4*i:], uint32(r))
-			i++
-		}
-	default:
+	if u.dt.Kind != layout.Bytes && u.dt.Kind != layout.Unicode {
 		panic(fmt.Sprintf("array: SetText of a %s item, not a string", u.dt))
+	}
+	b := make([]byte, u.dt.Size)
+	if !u.dt.PutText(b, s) {
+		what := "bytes"
+		if u.dt.Kind == layout.Unicode {
+			what = "code points"
+		}
+		return fmt.Errorf("array: %q has more %s than %s holds", s, what, u.dt.TypeString())
 	}
 	return u.SetBytes(b, idx...)
 }

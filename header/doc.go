@@ -15,6 +15,30 @@
 // be mapped in place at its [Member.DataOffset], and [Member.Open] reads
 // any member's bytes, checking its CRC-32.
 //
+// # Archives
+//
+// An archive is read as np.load reads it, one member at a time: a member
+// that cannot be read — an object array, a long double, a header longer
+// than the cap, a member damaged, encrypted or compressed by a method
+// other than store and deflate — is listed with [Member.Err] saying why,
+// and the other members read as usual. Only an archive whose zip
+// directory cannot be read is an error of [ReadArchive]. Where a name
+// occurs twice, the last file of that name is the member, as it is for
+// Python's zipfile and so for np.load. Member names may contain slashes
+// ("dir/x.npy", the key "dir/x"), as np.savez writes them.
+//
+// # Checksums
+//
+// Mapping a stored member must not read it, so its CRC-32 is not checked
+// when it is mapped: [Member.VerifyBytes] checks a mapped member on
+// request, at the speed of the processor's CRC instructions, and
+// [Member.Verify] reads a member to check it. Every sequential read of a
+// member's bytes — [Member.Open] read to the end, which inflating a
+// member into memory does — checks the CRC-32 against the archive's
+// central directory, as Python's zipfile does for np.load (a CRC of zero
+// included, which archive/zip would skip), and fails with an error
+// wrapping [ErrChecksum] on a mismatch.
+//
 // [DescribeFile] and [OpenArchive] take a path instead of an open file:
 // they open it, find its size, and put its name in their errors.
 //
@@ -45,6 +69,22 @@
 // its name when no format claims the content, and [LookupFormat] finds one
 // by name for a caller who knows it. The .npy format is always registered.
 //
+// # Conformance
+//
+// Headers are read as NumPy 1.24's np.load reads them: a file NumPy
+// refuses is refused, with an error that says what is wrong and where.
+// Among the less obvious rules: the Python 2 'L' suffix on integers is
+// read in version 1.0 and 2.0 headers only, as NumPy's _filter_header
+// reads it; integers may be written in hexadecimal, octal or binary, with
+// underscores, and the header may carry comments, as ast.literal_eval
+// allows; 'M' is the generic datetime64 but 'M[us]' is no type; a byte
+// order may precede a type code but not a name other than datetime64 and
+// timedelta64. The test table numpyRules in rules_test.go lists every rule
+// with a file for it, and what ndmap does; the few files NumPy reads that
+// ndmap refuses (a negative dimension, a zero unit multiplier, a tuple as
+// the descr, a title that is empty or not text) are listed there with the
+// reason, and none is written by NumPy.
+//
 // # Errors
 //
 // Malformed input gives a [*FormatError] carrying the byte offset where the
@@ -71,8 +111,10 @@
 // mapped. Object arrays, whose data is a pickle, are refused. For .npz
 // archives the zip directory, the local headers and the member sizes are
 // checked against the archive's size, and deflated members are inflated
-// only as far as their header. Data is not checksummed when it is mapped in
-// place; [Member.Open] verifies the CRC-32 of what it reads.
+// only as far as their header; a member that inflates to more bytes than
+// the directory says is an error. Data is not checksummed when it is
+// mapped in place (see Checksums above); [Member.Open] verifies the CRC-32
+// of what it reads.
 //
 // What is trusted is what the caller passes: the size given with the
 // [io.ReaderAt]. Descriptions in [Raw] and [Record] are checked too, with

@@ -25,6 +25,9 @@ var (
 	// ErrTooLong is wrapped by the [*FormatError] for a .npy header
 	// longer than the cap [NPY.MaxHeaderLen] sets.
 	ErrTooLong = errors.New("header: header longer than the limit")
+	// ErrChecksum is wrapped by the [*FormatError] for an .npz member
+	// whose bytes do not have the CRC-32 the archive's directory gives.
+	ErrChecksum = errors.New("header: checksum mismatch")
 	// ErrDescription is wrapped by the errors of [Raw.Validate] and
 	// [Record.Validate]: the description itself is wrong, whatever the file.
 	ErrDescription = errors.New("header: invalid description")

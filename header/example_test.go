@@ -2,6 +2,7 @@ package header_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -57,6 +58,35 @@ func ExampleReadArchive() {
 	// arr_0.npy '<i2' [7] data at 604
 	// arr_1.npy '<f8' [2 2] data at 805
 	// x is x.npy
+}
+
+// An archive whose members cannot all be read lists them all; those it
+// cannot read say why, and the others read as usual. Verify reads a member
+// to its end to check its CRC-32.
+func ExampleMember_Err() {
+	a, err := header.OpenArchive("../testdata/npz/partial_compressed.npz")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	for _, m := range a.Members {
+		switch {
+		case errors.Is(m.Err, layout.ErrUnsupported):
+			fmt.Println(m.Name, "refused: its dtype cannot be mapped")
+		case errors.Is(m.Err, header.ErrTooLong):
+			fmt.Println(m.Name, "refused: its header is longer than the limit")
+		case m.Err != nil:
+			fmt.Println(m.Name, "damaged:", m.Err)
+		default:
+			fmt.Println(m.Name, m.Header.DType.TypeString(), m.Header.Shape, "checksum:", m.Verify() == nil)
+		}
+	}
+	// Output:
+	// ok.npy <i4 [5] checksum: true
+	// obj.npy refused: its dtype cannot be mapped
+	// longdouble.npy refused: its dtype cannot be mapped
+	// wide.npy refused: its header is longer than the limit
+	// after.npy >f8 [1 2] checksum: true
 }
 
 // An archive of two arrays, stored with their data 64-byte aligned so that

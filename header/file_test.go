@@ -188,7 +188,11 @@ func TestOnePrefix(t *testing.T) {
 	for i := range 8 {
 		b[a.Members[0].Offset+int64(i)] = 0xff
 	}
-	_, err = ReadArchive(bytes.NewReader(b), int64(len(b)))
+	a, err = ReadArchive(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = a.Members[0].Err
 	if !errors.Is(err, ErrFormat) || strings.Count(err.Error(), "header: ") != 1 || strings.Contains(err.Error(), "flate: ") ||
 		!strings.Contains(err.Error(), `member "a.npy"`) {
 		t.Errorf("ReadArchive of a corrupt deflated member = %v, want one header: error naming a.npy", err)
@@ -205,5 +209,34 @@ func TestTooLong(t *testing.T) {
 	}
 	if _, err := (NPY{MaxHeaderLen: 1 << 20}).Describe(bytes.NewReader(b), int64(len(b))); err != nil {
 		t.Errorf("with the cap raised: %v", err)
+	}
+}
+
+// TestOpenArchiveMemberErrors checks that the errors of members of an
+// archive opened by path name the file once.
+func TestOpenArchiveMemberErrors(t *testing.T) {
+	for _, tt := range []struct {
+		file, key string
+		verify    bool // the error comes from reading the bytes
+		is        error
+	}{
+		{"../testdata/npz/partial.npz", "obj", false, layout.ErrUnsupported},
+		{"../testdata/npz/partial_compressed.npz", "wide", false, ErrTooLong},
+		{"../testdata/npz/crc_stored.npz", "x", true, ErrChecksum},
+		{"../testdata/npz/crc_deflated.npz", "x", true, ErrChecksum},
+	} {
+		a, err := OpenArchive(tt.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := a.Lookup(tt.key)
+		err = m.Err
+		if tt.verify {
+			err = m.Verify()
+		}
+		if !errors.Is(err, tt.is) || strings.Count(err.Error(), tt.file) != 1 || strings.Count(err.Error(), "header: ") != 1 {
+			t.Errorf("%s:%s: %v, want an error wrapping %v that names the file once", tt.file, tt.key, err, tt.is)
+		}
+		a.Close()
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -83,6 +84,16 @@ func FuzzReadArchive(f *testing.F) {
 			return
 		}
 		for _, m := range a.Members {
+			// Whatever the member, reading it ends in its bytes or an error.
+			if err := m.Verify(); err != nil && !strings.HasPrefix(err.Error(), "header: ") {
+				t.Fatalf("member %q: Verify = %v, want a header: error", m.Name, err)
+			}
+			if m.Err != nil {
+				if m.Header != nil || m.DataOffset != 0 {
+					t.Fatalf("member %q has Err %v and a header", m.Name, m.Err)
+				}
+				continue
+			}
 			if m.Offset < 0 || m.Offset+m.CompressedSize > int64(len(b)) {
 				t.Fatalf("member %q at %d+%d outside the %d-byte archive", m.Name, m.Offset, m.CompressedSize, len(b))
 			}

@@ -52,6 +52,15 @@ type manifest struct {
 		Reader string
 		Error  string
 	}
+	Archives []struct {
+		File    string
+		Members []struct {
+			Member string
+			Key    string
+			NumPy  string
+			Ndmap  string
+		}
+	}
 }
 
 func loadManifest(t testing.TB) *manifest {
@@ -183,6 +192,12 @@ func TestArchiveMembers(t *testing.T) {
 		}
 	}
 	want["npz/empty.npz"] = nil
+	for _, e := range m.Archives {
+		want[e.File] = nil
+		for _, mem := range e.Members {
+			want[e.File] = append(want[e.File], mem.Member)
+		}
+	}
 	for file, names := range want {
 		b := readFile(t, file)
 		a, err := ReadArchive(bytes.NewReader(b), int64(len(b)))
@@ -196,6 +211,59 @@ func TestArchiveMembers(t *testing.T) {
 		}
 		if diff := cmp.Diff(names, got, emptyShape); diff != "" {
 			t.Errorf("ReadArchive(%s) members (-want +got):\n%s", file, diff)
+		}
+	}
+}
+
+// An archive with members that cannot be read lists them, each with the
+// reason, and reads the others, as np.load does; a member with a wrong
+// checksum is found out when its bytes are read in full.
+func TestArchiveOutcomes(t *testing.T) {
+	m := loadManifest(t)
+	if len(m.Archives) < 4 {
+		t.Fatalf("the manifest lists %d archives with unreadable members, want 4", len(m.Archives))
+	}
+	for _, e := range m.Archives {
+		b := readFile(t, e.File)
+		a, err := ReadArchive(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Errorf("ReadArchive(%s): %v, want a listing", e.File, err)
+			continue
+		}
+		for _, w := range e.Members {
+			mem, ok := a.Lookup(w.Key)
+			if !ok {
+				t.Errorf("%s: no member %q", e.File, w.Key)
+				continue
+			}
+			verr := mem.Verify()
+			var is error
+			switch w.Ndmap {
+			case "unsupported":
+				is = layout.ErrUnsupported
+			case "too_long":
+				is = ErrTooLong
+			case "checksum", "":
+				if mem.Err != nil || mem.Header == nil {
+					t.Errorf("%s: %s: Err = %v, header %v; want it listed and read", e.File, w.Member, mem.Err, mem.Header)
+				}
+				if w.Ndmap == "checksum" && !errors.Is(verr, ErrChecksum) {
+					t.Errorf("%s: %s: Verify = %v, want ErrChecksum (NumPy: %s)", e.File, w.Member, verr, w.NumPy)
+				}
+				if w.Ndmap == "" && (verr != nil || w.NumPy != "ok") {
+					t.Errorf("%s: %s: Verify = %v (NumPy: %s), want both to read it", e.File, w.Member, verr, w.NumPy)
+				}
+				continue
+			default:
+				t.Fatalf("unknown outcome %q", w.Ndmap)
+			}
+			if !errors.Is(mem.Err, is) || mem.Header != nil || !strings.Contains(mem.Err.Error(), w.Member) {
+				t.Errorf("%s: %s: Err = %v, want one naming the member and wrapping %v", e.File, w.Member, mem.Err, is)
+			}
+			// The bytes of a member whose header is refused are sound.
+			if verr != nil {
+				t.Errorf("%s: %s: Verify = %v", e.File, w.Member, verr)
+			}
 		}
 	}
 }
@@ -273,8 +341,21 @@ func TestMemberChecksum(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = io.ReadAll(rc)
-	if !errors.Is(err, ErrFormat) || !errors.Is(err, zip.ErrChecksum) || !strings.Contains(err.Error(), `member "x.npy"`) {
-		t.Errorf("reading a corrupted member: err = %v, want ErrFormat and zip.ErrChecksum naming x.npy", err)
+	if !errors.Is(err, ErrFormat) || !errors.Is(err, ErrChecksum) || !strings.Contains(err.Error(), `member "x.npy"`) {
+		t.Errorf("reading a corrupted member: err = %v, want ErrFormat and ErrChecksum naming x.npy", err)
+	}
+	if err := mem.Verify(); !errors.Is(err, ErrChecksum) {
+		t.Errorf("Verify of a corrupted member = %v, want ErrChecksum", err)
+	}
+	start := mem.Offset
+	if err := mem.VerifyBytes(bad[start : start+mem.CompressedSize]); !errors.Is(err, ErrChecksum) {
+		t.Errorf("VerifyBytes of a corrupted member = %v, want ErrChecksum", err)
+	}
+	if err := mem.VerifyBytes(b[start : start+mem.CompressedSize]); err != nil {
+		t.Errorf("VerifyBytes of the intact bytes = %v", err)
+	}
+	if err := mem.VerifyBytes(b[start : start+mem.CompressedSize-1]); !errors.Is(err, ErrFormat) || errors.Is(err, ErrChecksum) {
+		t.Errorf("VerifyBytes of too few bytes = %v, want ErrFormat", err)
 	}
 }
 
@@ -284,26 +365,29 @@ var badWant = map[string]struct {
 	offset int64
 	msg    string
 }{
-	"bad/bad_magic.npy":        {5, "bad magic number"},
-	"bad/truncated_magic.npy":  {4, "truncated magic string"},
-	"bad/truncated_length.npy": {8, "truncated header length"},
-	"bad/truncated_header.npy": {10, "truncated header: 118 bytes promised, 30 in the file"},
-	"bad/not_dict.npy":         {10, "header is a list, not a dict"},
-	"bad/wrong_key.npy":        {51, "unexpected key 'shapes'"},
-	"bad/extra_key.npy":        {66, "unexpected key 'x'"},
-	"bad/missing_key.npy":      {10, "no 'fortran_order' key"},
-	"bad/shape_list.npy":       {60, "shape is a list, not a tuple"},
-	"bad/shape_float.npy":      {62, "floating-point"},
-	"bad/fortran_not_bool.npy": {44, "fortran_order is 0, not True or False"},
-	"bad/negative_dim.npy":     {61, "negative dimension -1"},
-	"bad/count_overflow.npy":   {60, "more items than int64 can count"},
-	"bad/size_overflow.npy":    {60, "more bytes than a file can hold"},
-	"bad/short_data.npy":       {128, "data is 32 bytes, but shape (100,) of 8-byte items needs 800"},
-	"bad/version_1_1.npy":      {6, "unsupported .npy version 1.1"},
-	"bad/version_4_0.npy":      {6, "unsupported .npy version 4.0"},
-	"bad/header_too_long.npy":  {8, "more than the limit of 10000"},
-	"bad/not_zip.npz":          {0, "not a valid .npz (zip) archive"},
-	"bad/truncated.npz":        {0, "not a valid .npz (zip) archive"},
+	"bad/bad_magic.npy":          {5, "bad magic number"},
+	"bad/truncated_magic.npy":    {4, "truncated magic string"},
+	"bad/truncated_length.npy":   {8, "truncated header length"},
+	"bad/truncated_header.npy":   {10, "truncated header: 118 bytes promised, 30 in the file"},
+	"bad/not_dict.npy":           {10, "header is a list, not a dict"},
+	"bad/wrong_key.npy":          {51, "unexpected key 'shapes'"},
+	"bad/extra_key.npy":          {66, "unexpected key 'x'"},
+	"bad/missing_key.npy":        {10, "no 'fortran_order' key"},
+	"bad/shape_list.npy":         {60, "shape is a list, not a tuple"},
+	"bad/shape_float.npy":        {62, "floating-point"},
+	"bad/fortran_not_bool.npy":   {44, "fortran_order is 0, not True or False"},
+	"bad/negative_dim.npy":       {61, "negative dimension -1"},
+	"bad/count_overflow.npy":     {60, "more items than int64 can count"},
+	"bad/size_overflow.npy":      {60, "more bytes than a file can hold"},
+	"bad/short_data.npy":         {128, "data is 32 bytes, but shape (100,) of 8-byte items needs 800"},
+	"bad/version_1_1.npy":        {6, "unsupported .npy version 1.1"},
+	"bad/version_4_0.npy":        {6, "unsupported .npy version 4.0"},
+	"bad/header_too_long.npy":    {8, "more than the limit of 10000"},
+	"bad/not_zip.npz":            {0, "not a valid .npz (zip) archive"},
+	"bad/truncated.npz":          {0, "not a valid .npz (zip) archive"},
+	"bad/long_suffix_v3.npy":     {64, "unexpected 'L' in integer"},
+	"bad/m_without_itemsize.npy": {23, `"m[us]" has a unit but no itemsize`},
+	"bad/order_before_name.npy":  {21, `byte order ">" before the type name "float64"`},
 }
 
 func TestBadFixtures(t *testing.T) {
@@ -761,9 +845,16 @@ func TestArchiveBadMember(t *testing.T) {
 	}
 	m, _ := a.Lookup("y")
 	b[m.Offset+6] = 9 // the major version
-	_, err = ReadArchive(bytes.NewReader(b), int64(len(b)))
+	a, err = ReadArchive(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("ReadArchive with one bad member: %v", err)
+	}
+	m, _ = a.Lookup("y")
 	var fe *FormatError
-	if !errors.As(err, &fe) || fe.Offset != m.Offset+6 || !strings.Contains(fe.Msg, `member "y.npy": unsupported .npy version 9.0`) {
-		t.Errorf("ReadArchive = %v, want version 9.0 of y.npy at byte %d", err, m.Offset+6)
+	if !errors.As(m.Err, &fe) || m.Header != nil || fe.Offset != m.Offset+6 || !strings.Contains(fe.Msg, `member "y.npy": unsupported .npy version 9.0`) {
+		t.Errorf("member y.Err = %v, want version 9.0 of y.npy at byte %d", m.Err, m.Offset+6)
+	}
+	if x, _ := a.Lookup("x"); x.Err != nil || x.Header == nil {
+		t.Errorf("member x = %+v, want it read", x)
 	}
 }

@@ -103,7 +103,10 @@ func (p NPY) Describe(r io.ReaderAt, size int64) (*Header, error) {
 	var text string
 	latin1 := v != V3
 	if latin1 {
-		text = pylit.Latin1(buf)
+		// Python 2 wrote long integers with an L suffix, which NumPy
+		// drops from the headers of these versions, and only these,
+		// before it parses them.
+		text = pylit.FilterLong(pylit.Latin1(buf))
 	} else {
 		if !utf8.Valid(buf) {
 			i := 0

@@ -71,7 +71,8 @@ func unitString(mult int, unit string) string {
 // .npy header, byte for byte: the quoted type string for a scalar type,
 // and for a record the list NumPy's dtype.descr gives, with padding
 // entries (”, '|Vn') for gaps between fields and at the end, titles as
-// (('title', 'name'), format), sub-arrays as (name, format, shape) and
+// (('title', 'name'), format), sub-arrays as (name, format, shape),
+// sub-arrays of sub-arrays as (name, (format, inner shape), shape) and
 // nested records as lists. Descr fails for an invalid d and for records
 // whose fields overlap or are out of order, which NumPy cannot write
 // either.
@@ -118,12 +119,21 @@ func (d DType) appendDescr(b *strings.Builder) error {
 			b.WriteString(pylit.Quote(f.Name))
 		}
 		b.WriteString(", ")
+		levels := f.levels()
+		// A sub-array of sub-arrays nests as NumPy writes it: the
+		// outermost shape last, each inner level a (format, shape) pair.
+		for range max(len(levels)-1, 0) {
+			b.WriteByte('(')
+		}
 		if err := f.Type.appendDescr(b); err != nil {
 			return err
 		}
-		if len(f.Shape) > 0 {
+		for i := len(levels) - 1; i >= 0; i-- {
 			b.WriteString(", ")
-			b.WriteString(FormatShape(f.Shape))
+			b.WriteString(FormatShape(levels[i]))
+			if i > 0 {
+				b.WriteByte(')')
+			}
 		}
 		b.WriteByte(')')
 		offset = f.Offset + f.Size()
@@ -142,7 +152,8 @@ func (d DType) appendDescr(b *strings.Builder) error {
 // "timedelta64[10s]", "datetime64" (generic unit). Multi-byte types whose
 // byte order is not this machine's are prefixed with it: ">float64",
 // ">U3". A record is "{name: S12, time: int64, pos: (2,3)float32}" with
-// sub-array shapes before the type as NumPy writes them; when the record
+// sub-array shapes before the type as NumPy writes them (each level of a
+// sub-array of sub-arrays in turn: "c: (2,)(5,)float64"); when the record
 // is not packed (a field does not start where the previous one ended, or
 // bytes are left at the end) each such field is written "name@offset" and
 // the itemsize follows: "{a: uint8, b@8: float64; 16 bytes}". Titles are
@@ -186,8 +197,8 @@ func (d DType) appendString(b *strings.Builder) {
 				b.WriteString("@" + strconv.Itoa(f.Offset))
 			}
 			b.WriteString(": ")
-			if len(f.Shape) > 0 {
-				b.WriteString(strings.ReplaceAll(FormatShape(f.Shape), " ", ""))
+			for _, l := range f.levels() {
+				b.WriteString(strings.ReplaceAll(FormatShape(l), " ", ""))
 			}
 			f.Type.appendString(b)
 			offset = f.Offset + f.Size()
@@ -199,4 +210,27 @@ func (d DType) appendString(b *strings.Builder) {
 	default:
 		b.WriteString("invalid")
 	}
+}
+
+// levels returns the shapes of the field's sub-array levels, outermost
+// first: none for a scalar field, Shape alone without nesting.
+func (f Field) levels() [][]int {
+	if len(f.Shape) == 0 {
+		return nil
+	}
+	levels := make([][]int, 0, len(f.Nesting))
+	at := 0
+	for _, n := range f.Nesting {
+		if n < 1 || n > len(f.Shape)-at {
+			break
+		}
+		levels = append(levels, f.Shape[at:at+n])
+		at += n
+	}
+	if at != len(f.Shape) {
+		// No nesting, or one that does not fit (a Field not yet
+		// validated, shown in a message): one level.
+		return [][]int{f.Shape}
+	}
+	return levels
 }

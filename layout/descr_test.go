@@ -67,6 +67,11 @@ var descrTests = []struct {
 	{"trailing padding only", "[('a', '<i4'), ('', '|V8')]"},
 	{"leading padding only", "[('', '|V8'), ('a', '<i4')]"},
 	{"title and sub-array", "[(('T', 'a'), '<i4', (2,))]"},
+	{"sub-array of sub-arrays", "[('c', ('<f8', (5,)), (2,))]"},
+	{"three levels", "[('c', (('<f8', (3,)), (5,)), (2, 4))]"},
+	{"sub-array of sub-arrays of records", "[('c', ([('x', '<i2')], (3,)), (2,))]"},
+	{"titled sub-array of sub-arrays", "[(('T', 'c'), ('>i4', (2, 2)), (3,)), ('d', '|u1')]"},
+	{"empty sub-array of sub-arrays", "[('z', ('<f8', (0,)), (2,))]"},
 	{"3445 fields", fields3445Descr()},
 	// [('field0000', '<f8'), ('field0001', '<f8'), ('field0002', '...
 }
@@ -175,6 +180,21 @@ var readTests = []struct {
 	{"[('x', 'i4'), ('y', '=f8'), ('z', 'S3')]", "[('x', '<i4'), ('y', '<f8'), ('z', '|S3')]"},
 	{"[(('T', 'a'), '<i4')]", "[(('T', 'a'), '<i4')]"},
 	{"[('a', [])]", "[('a', [])]"},
+	{"[['a', '<f8'], ('b', '<i4', [2])]", "[('a', '<f8'), ('b', '<i4', (2,))]"},
+	{"[((None, 'a'), '<f8')]", "[('a', '<f8')]"},
+	{"[('a', ('<i4', (2,)), 1)]", "[('a', '<i4', (2,))]"},
+	{"[('a', ('<i4', (2,)), ())]", "[('a', '<i4', (2,))]"},
+	{"[('a', ('<i4', 1), (2,))]", "[('a', '<i4', (2,))]"},
+	{"[('a', ('<i4', ()), (2,))]", "[('a', '<i4', (2,))]"},
+	{"[('a', (('<i4', ()), (2,)), (3,))]", "[('a', ('<i4', (2,)), (3,))]"},
+	{"[('a', ('<i4', (2,)), (0x3,))]", "[('a', ('<i4', (2,)), (3,))]"},
+	{"'M8[generic]'", "'<M8'"},
+	{"'>m8[generic]'", "'>m8'"},
+	{"'|M8[us]'", "'<M8[us]'"},
+	{"'>datetime64[us]'", "'>M8[us]'"},
+	{"'=timedelta64'", "'<m8'"},
+	{"'M'", "'<M8'"},
+	{"'>m'", "'>m8'"},
 }
 
 func TestDescrRead(t *testing.T) {
@@ -270,7 +290,10 @@ var parseTests = []struct {
 		{Name: "n", Title: "count", Offset: 4, Type: le(Uint, 4)},
 	}}},
 	{"[('a', ('<i4', (2,)), (3,))]", DType{Kind: Struct, Order: NotApplicable, Size: 24, Fields: []Field{
-		{Name: "a", Type: le(Int, 4), Shape: []int{3, 2}},
+		{Name: "a", Type: le(Int, 4), Shape: []int{3, 2}, Nesting: []int{1, 1}},
+	}}},
+	{"[('a', (('<i4', (2, 2)), (1,)), (3,))]", DType{Kind: Struct, Order: NotApplicable, Size: 48, Fields: []Field{
+		{Name: "a", Type: le(Int, 4), Shape: []int{3, 1, 2, 2}, Nesting: []int{1, 1, 2}},
 	}}},
 	{"[]", DType{Kind: Struct, Order: NotApplicable}},
 }
@@ -324,6 +347,14 @@ var descrErrorTests = []struct {
 	{"'M8[-1s]'", 3, "invalid datetime unit", ErrDescr},
 	{"'M8[]'", 3, "invalid datetime unit", ErrDescr},
 	{"'M8[99999999999s]'", 3, "invalid datetime unit", ErrDescr},
+	{"'M8[2generic]'", 3, "invalid datetime unit", ErrDescr},
+	{"'m[us]'", 2, `"m[us]" has a unit but no itemsize`, ErrDescr},
+	{"'>m[us]'", 3, `"m[us]" has a unit but no itemsize`, ErrDescr},
+	{"'<M[us]'", 3, `"M[us]" has a unit but no itemsize`, ErrDescr},
+	{"'>float64'", 1, `byte order ">" before the type name "float64"`, ErrDescr},
+	{"'<int8'", 1, `byte order "<" before the type name "int8"`, ErrDescr},
+	{"'=bool'", 1, `byte order "=" before the type name "bool"`, ErrDescr},
+	{"'|str'", 1, `byte order "|" before the type name "str"`, ErrDescr},
 	{"'|O'", 2, "Python objects ('O') are pickled", ErrUnsupported},
 	{"'O'", 1, "Python objects ('O') are pickled", ErrUnsupported},
 	{"'object'", 1, "Python objects", ErrUnsupported},
@@ -437,6 +468,7 @@ func TestRecordStrings(t *testing.T) {
 		{"[('a', '|u1'), ('', '|V7'), ('b', '<f8'), ('c', '<i2'), ('', '|V6')]", "{a: uint8, b@8: float64, c: int16; 24 bytes}", "|V24"},
 		{"[('pos', '>f4', (2, 3)), ('m', [('a', '<i2')])]", "{pos: (2,3)>float32, m: {a: int16}}", "|V26"},
 		{"[]", "{}", "|V0"},
+		{"[('c', ('<f8', (5,)), (2,))]", "{c: (2,)(5,)float64}", "|V80"},
 	}
 	for _, tt := range tests {
 		d, err := ParseDescr(tt.descr)
@@ -476,6 +508,12 @@ func TestStructOf(t *testing.T) {
 		{"negative shape", []Field{{Name: "a", Type: i4, Shape: []int{-1}}}, 4, "", ErrShape},
 		{"huge shape", []Field{{Name: "a", Type: i4, Shape: []int{1 << 20, 1 << 20}}}, 4, "", ErrOverflow},
 		{"negative size", nil, -1, "", ErrDescr},
+		{"nested", []Field{{Name: "a", Type: i4, Shape: []int{2, 3, 4}, Nesting: []int{2, 1}}}, 96, "[('a', ('<i4', (4,)), (2, 3))]", nil},
+		{"one level", []Field{{Name: "a", Type: i4, Shape: []int{2, 3}, Nesting: []int{2}}}, 24, "[('a', '<i4', (2, 3))]", nil},
+		{"nesting short", []Field{{Name: "a", Type: i4, Shape: []int{2, 3, 4}, Nesting: []int{1, 1}}}, 96, "", ErrDescr},
+		{"nesting long", []Field{{Name: "a", Type: i4, Shape: []int{2, 3}, Nesting: []int{1, 2}}}, 24, "", ErrDescr},
+		{"nesting zero", []Field{{Name: "a", Type: i4, Shape: []int{2, 3}, Nesting: []int{2, 0}}}, 24, "", ErrDescr},
+		{"nesting scalar", []Field{{Name: "a", Type: i4, Nesting: []int{1}}}, 4, "", ErrDescr},
 		{"bad unit", []Field{{Name: "t", Type: DType{Kind: Datetime, Order: LittleEndian, Size: 8, Unit: "ns"}}}, 8, "", ErrDescr},
 	}
 	for _, tt := range tests {
@@ -538,6 +576,11 @@ func TestEqual(t *testing.T) {
 	c, _ := ParseDescr("[('x', '<i4'), ('y', '<f8', (2,))]")
 	d, _ := ParseDescr("[('x', '<i4'), ('y', '>f8', (1, 2))]")
 	e, _ := ParseDescr("[(('X', 'x'), '<i4'), ('y', '>f8', (2,))]")
+	n1, _ := ParseDescr("[('x', '<i4'), ('y', '>f8', (1, 2))]")
+	n2, _ := ParseDescr("[('x', '<i4'), ('y', ('>f8', (2,)), (1,))]")
+	if n1.Equal(n2) || n2.Equal(n1) {
+		t.Errorf("%v Equal to %v: the nesting differs", n1, n2)
+	}
 	if !a.Equal(b) {
 		t.Errorf("%v not Equal to %v", a, b)
 	}

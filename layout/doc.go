@@ -27,15 +27,20 @@
 // int 1 means a scalar field, and a field with an empty name that is not void keeps
 // the empty name (NumPy's own dtype constructor would call it f0, but its
 // .npy reader does not). A sub-array whose element type is itself a
-// sub-array, (name, (fmt, inner), outer), is stored with the combined
-// shape outer+inner: the bytes are the same, but Descr then writes
-// (name, fmt, outer+inner).
+// sub-array, (name, (fmt, inner), outer), keeps its levels: the field's
+// Shape is the combined outer+inner, which is how views expose it (the
+// bytes are those of one sub-array of that shape), and its Nesting says
+// where the levels split, so that Descr writes (name, (fmt, inner),
+// outer) back as NumPy does. As NumPy also reads them, a field may be a
+// list instead of a tuple, and a title of None is no title.
 //
 // [ParseTypeString] reads the spellings NumPy's dtype() accepts for one
 // type, and ParseDescr accepts them inside quotes:
 //
 //   - a byte order '<' (little), '>' (big), '=' or '|' or none (native;
-//     for types of one byte or without order, every order reads as '|');
+//     for types of one byte or without order, every order reads as '|')
+//     before a kind letter or a one-letter code, and of the names only
+//     before datetime64 and timedelta64, as NumPy takes them;
 //   - a kind letter and size: b1, i1 i2 i4 i8, u1 u2 u4 u8, f2 f4 f8,
 //     c8 c16, S<n> and a<n> (bytes), U<n> (characters), V<n>, M8 and m8,
 //     with leading zeros in the size allowed as NumPy allows them; S, U
@@ -44,15 +49,22 @@
 //   - the names bool, int8 ... int64, uint8 ... uint64, float16, float32,
 //     float64, complex64, complex128, half, single, double, float,
 //     complex, csingle, cdouble, byte, ubyte, short, ushort, intc, uintc,
-//     longlong, ulonglong, bytes, str, void, datetime64 and timedelta64;
-//   - after M8, m8, datetime64 or timedelta64, a unit in brackets: one of
-//     Y M W D h m s ms us ns ps fs as (μs for us), with a multiplier
-//     greater than zero: [ns], [10ms].
+//     longlong, ulonglong, bytes, str, void, datetime64 and timedelta64,
+//     and the aliases NumPy 1 also reads (bool_, bool8, float_, complex_,
+//     bytes_, string_, bytes0, str_, unicode, unicode_, str0, void0);
+//   - after M8, m8, datetime64 or timedelta64 (not after M or m alone,
+//     which NumPy refuses), a unit in brackets: one of Y M W D h m s ms us
+//     ns ps fs as (μs for us), with a multiplier greater than zero: [ns],
+//     [10ms]; or [generic], which is the generic unit.
 //
 // Spellings whose size depends on the platform (l, L, p, P, int, uint,
 // int_, intp, long) are refused with [ErrUnsupported], since a file does
 // not say which platform wrote it. Comma-separated record strings
-// ('i4,f8') and sub-array strings ('(2,3)f8') are not accepted.
+// ('i4,f8') and sub-array strings ('(2,3)f8') are not accepted. Nothing
+// NumPy refuses is accepted; a few things NumPy accepts are refused, each
+// listed with the reason in the header package's table of NumPy's rules
+// (a zero multiplier in a unit, [us/2], sizes written f+8, titles that
+// are empty or not strings).
 //
 // Everything is validated: sizes that exist for the kind, known units,
 // unique field names and titles, non-negative shapes, and itemsizes up to
@@ -70,7 +82,10 @@
 // [DType.Int], [DType.Uint], [DType.Float], [DType.Complex] and
 // [DType.Text] decode one item from its bytes, in its byte order, for code
 // that handles dtypes known only at run time: printers, converters, the
-// readers of header records. [FormatShape] writes a shape as Python writes
+// readers of header records; [DType.PutText] encodes a string item. A
+// NumPy str can hold a lone surrogate, which UTF-8 cannot: Text keeps it
+// in WTF-8, three bytes that are not valid UTF-8, and PutText reads them
+// back as the code point. [FormatShape] writes a shape as Python writes
 // the tuple, as messages and .npy headers show it.
 //
 // # Shapes and strides

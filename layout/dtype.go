@@ -77,6 +77,15 @@ type Field struct {
 	Offset int    // byte offset of the field within the record
 	Type   DType  // the type of one element
 	Shape  []int  // sub-array shape; nil for a scalar field
+
+	// Nesting is nil but for a sub-array of sub-arrays, such as
+	// ('c', ('<f8', (5,)), (2,)): two of (5,) float64. NumPy keeps the
+	// levels apart in the dtype and its descr; their bytes are those of
+	// one sub-array of the combined shape, which Shape holds, (2, 5), so
+	// views expose the combined trailing axes. Nesting says how many of
+	// Shape's axes each level adds, outermost first ([1, 1] here), so
+	// that the descr is written back as it was read.
+	Nesting []int
 }
 
 // The scalar types in native byte order. The float16 dtype is Half, as
@@ -114,8 +123,8 @@ func (f Field) Size() int {
 
 // Equal reports whether d and e describe the same bytes the same way: same
 // kinds, sizes, byte orders, units, and for records the same fields (names,
-// titles, offsets, types, shapes) in the same order. A nil and an empty
-// Shape are equal.
+// titles, offsets, types, shapes and their nesting) in the same order. A
+// nil and an empty Shape or Nesting are equal.
 func (d DType) Equal(e DType) bool {
 	if d.Kind != e.Kind || d.Order != e.Order || d.Size != e.Size ||
 		d.Unit != e.Unit || d.Multiplier != e.Multiplier || len(d.Fields) != len(e.Fields) {
@@ -124,13 +133,8 @@ func (d DType) Equal(e DType) bool {
 	for i := range d.Fields {
 		f, g := &d.Fields[i], &e.Fields[i]
 		if f.Name != g.Name || f.Title != g.Title || f.Offset != g.Offset ||
-			len(f.Shape) != len(g.Shape) || !f.Type.Equal(g.Type) {
+			!slices.Equal(f.Shape, g.Shape) || !slices.Equal(f.Nesting, g.Nesting) || !f.Type.Equal(g.Type) {
 			return false
-		}
-		for j := range f.Shape {
-			if f.Shape[j] != g.Shape[j] {
-				return false
-			}
 		}
 	}
 	return true
@@ -190,7 +194,9 @@ func (d DType) Field(path string) (Field, bool) {
 
 // StructOf returns a record dtype of the given itemsize with the given
 // fields, after checking that every field type is valid, fits inside the
-// record, has a non-negative shape, and that names and titles are unique.
+// record, has a non-negative shape (and a Nesting, if any, of two or more
+// levels of at least one axis each that add up to the shape), and that
+// names and titles are unique.
 // Fields may overlap and need not be in order of offset, as NumPy allows,
 // but such records have no descr. A field with an empty name must not be
 // Void: NumPy would read it back as padding. The fields are copied.
@@ -201,6 +207,13 @@ func StructOf(fields []Field, size int) (DType, error) {
 			f.Shape = nil
 		} else {
 			f.Shape = append([]int(nil), f.Shape...)
+		}
+		if len(f.Nesting) == 1 && f.Nesting[0] == len(f.Shape) {
+			f.Nesting = nil // one level is no nesting
+		} else if len(f.Nesting) > 0 {
+			f.Nesting = append([]int(nil), f.Nesting...)
+		} else {
+			f.Nesting = nil
 		}
 		d.Fields[i] = f
 	}
@@ -289,6 +302,19 @@ func (d DType) check(path string) error {
 		for _, n := range f.Shape {
 			if n < 0 {
 				return errorf(ErrShape, "%sfield %q: negative dimension %d in sub-array shape %v", in, f.Name, n, f.Shape)
+			}
+		}
+		if f.Nesting != nil {
+			sum := 0
+			for _, n := range f.Nesting {
+				if n < 1 || n > len(f.Shape) {
+					sum = -1
+					break
+				}
+				sum += n
+			}
+			if len(f.Nesting) < 2 || sum != len(f.Shape) {
+				return bad("field %q: nesting %v does not split the sub-array shape %v into two or more levels", f.Name, f.Nesting, f.Shape)
 			}
 		}
 		size, ok := fieldSize(f.Type.Size, f.Shape)

@@ -69,19 +69,23 @@ func (p *descrParser) typeString(v pylit.Value) (DType, error) {
 	return d, nil
 }
 
-// record parses a list of (name, format[, shape]) tuples.
+// record parses a list of (name, format[, shape]) tuples. As in NumPy's
+// reader, a field may be written as a list too, and a title of None is no
+// title.
 func (p *descrParser) record(v pylit.Value) (DType, error) {
 	d := DType{Kind: Struct, Order: NotApplicable}
 	seen := make(map[string]bool, len(v.Items))
 	offset := 0
 	for _, item := range v.Items {
-		if item.Kind != pylit.Tuple || len(item.Items) != 2 && len(item.Items) != 3 {
+		if item.Kind != pylit.Tuple && item.Kind != pylit.List || len(item.Items) != 2 && len(item.Items) != 3 {
 			return DType{}, p.errorf(item.Pos, "field is not a tuple (name, format) or (name, format, shape)")
 		}
 		var f Field
 		switch n := item.Items[0]; {
 		case n.Kind == pylit.String:
 			f.Name = n.Str
+		case n.Kind == pylit.Tuple && len(n.Items) == 2 && n.Items[0].Kind == pylit.None && n.Items[1].Kind == pylit.String:
+			f.Name = n.Items[1].Str
 		case n.Kind == pylit.Tuple && len(n.Items) == 2 && n.Items[0].Kind == pylit.String && n.Items[1].Kind == pylit.String:
 			f.Title, f.Name = n.Items[0].Str, n.Items[1].Str
 			if f.Title == "" {
@@ -90,7 +94,7 @@ func (p *descrParser) record(v pylit.Value) (DType, error) {
 		default:
 			return DType{}, p.errorf(n.Pos, "field name is not a string or a (title, name) pair of strings")
 		}
-		typ, shape, err := p.format(item.Items[1])
+		typ, levels, err := p.format(item.Items[1])
 		if err != nil {
 			return DType{}, err
 		}
@@ -99,7 +103,13 @@ func (p *descrParser) record(v pylit.Value) (DType, error) {
 			if err != nil {
 				return DType{}, err
 			}
-			shape = append(outer, shape...)
+			if len(outer) > 0 {
+				levels = append([][]int{outer}, levels...)
+			}
+		}
+		var shape []int
+		for _, l := range levels {
+			shape = append(shape, l...)
 		}
 		size, ok := fieldSize(typ.Size, shape)
 		if !ok {
@@ -107,6 +117,11 @@ func (p *descrParser) record(v pylit.Value) (DType, error) {
 		}
 		if len(shape) > 0 {
 			f.Shape = shape
+		}
+		if len(levels) > 1 {
+			for _, l := range levels {
+				f.Nesting = append(f.Nesting, len(l))
+			}
 		}
 		f.Type = typ
 		f.Offset = offset
@@ -139,8 +154,12 @@ func (p *descrParser) record(v pylit.Value) (DType, error) {
 }
 
 // format parses the format of a field: a type string, a nested list of
-// fields, or a (format, shape) sub-array pair, whose shape it returns.
-func (p *descrParser) format(v pylit.Value) (DType, []int, error) {
+// fields, or a (format, shape) sub-array pair. It returns the type of one
+// element and the shapes of the sub-array levels, outermost first: none
+// for a scalar, two for a sub-array of sub-arrays such as
+// (('<f8', (5,)), (2,)), whose levels are [2] and [5]. A level whose shape
+// is () or 1 is no level, as NumPy makes (format, ()) the format itself.
+func (p *descrParser) format(v pylit.Value) (DType, [][]int, error) {
 	switch v.Kind {
 	case pylit.String:
 		d, err := p.typeString(v)
@@ -158,9 +177,10 @@ func (p *descrParser) format(v pylit.Value) (DType, []int, error) {
 			if err != nil {
 				return DType{}, nil, err
 			}
-			// A sub-array of sub-arrays is stored as one sub-array
-			// of the combined shape: the bytes are the same.
-			return d, append(outer, inner...), nil
+			if len(outer) == 0 {
+				return d, inner, nil
+			}
+			return d, append([][]int{outer}, inner...), nil
 		}
 	}
 	return DType{}, nil, p.errorf(v.Pos, "field format is a %v, want a type string, a list of fields or a (format, shape) pair", v.Kind)
@@ -213,7 +233,9 @@ var typeNames = map[string]string{
 	"float16": "f2", "float32": "f4", "float64": "f8",
 	"half": "f2", "single": "f4", "double": "f8", "float": "f8",
 	"complex64": "c8", "complex128": "c16", "csingle": "c8", "cdouble": "c16", "complex": "c16",
-	"bytes": "S", "bytes_": "S", "string_": "S", "str": "U", "str_": "U", "unicode": "U", "void": "V",
+	"float_": "f8", "complex_": "c16",
+	"bytes": "S", "bytes_": "S", "string_": "S", "bytes0": "S", "str": "U", "str_": "U", "str0": "U",
+	"unicode": "U", "unicode_": "U", "void": "V", "void0": "V",
 	"datetime64": "M8", "timedelta64": "m8",
 }
 
@@ -229,6 +251,8 @@ var charCodes = map[byte]string{
 var unsupportedNames = map[string]string{
 	"O":           "Python objects ('O') are pickled, not stored as bytes",
 	"object":      "Python objects ('O') are pickled, not stored as bytes",
+	"object_":     "Python objects ('O') are pickled, not stored as bytes",
+	"object0":     "Python objects ('O') are pickled, not stored as bytes",
 	"g":           "long double ('g') has a platform-dependent layout",
 	"G":           "complex long double ('G') has a platform-dependent layout",
 	"longdouble":  "long double has a platform-dependent layout",
@@ -285,9 +309,19 @@ func parseTypeString(s string) (d DType, err *DescrError) {
 	code := rest
 	if c, ok := typeNames[rest]; ok {
 		code = c
+		// NumPy takes a byte order before a type code, and before a
+		// name only for datetime64 and timedelta64.
+		if start > 0 && c != "M8" && c != "m8" {
+			return fail(0, errDescr, "byte order %q before the type name %q: NumPy takes one only before a type code such as %q", s[:1], rest, s[:1]+c)
+		}
 	} else if len(rest) == 1 {
 		if c, ok := charCodes[rest[0]]; ok {
 			code = c
+		}
+		if meta != "" && (rest == "M" || rest == "m") {
+			// NumPy reads 'M' as the generic datetime64, but refuses
+			// 'M[us]': a unit needs the itemsize.
+			return fail(start+1, errDescr, "%q has a unit but no itemsize: NumPy reads %q", rest+meta, rest+"8"+meta)
 		}
 	}
 	if code == "" {
@@ -405,6 +439,9 @@ func parseUnit(meta string) (unit string, mult int, ok bool) {
 		mult = int(n)
 	}
 	unit = in[i:]
+	if unit == "generic" && i == 0 {
+		return "", 0, true // NumPy's spelled-out generic unit: 'M8[generic]' is 'M8'
+	}
 	if unit == "μs" {
 		unit = "us"
 	}

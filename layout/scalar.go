@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/ndmap/ndmap/internal/pylit"
 )
 
 // This file decodes one item from its bytes, for code that walks items of
@@ -87,8 +88,11 @@ func (d DType) Complex(b []byte) complex128 {
 // Text returns the item held by b, of a byte string (S) or unicode (U)
 // dtype d, as a Go string, with NumPy's trailing NULs removed: the bytes of
 // an S item as they are, the UCS-4 code points of a U item encoded as
-// UTF-8, with invalid ones (surrogates, values past U+10FFFF) replaced by
-// U+FFFD.
+// UTF-8. A NumPy str can hold a lone surrogate (U+D800 to U+DFFF), which
+// UTF-8 cannot encode: Text keeps it as the three bytes WTF-8 gives it (ED
+// A0 80 to ED BF BF), so that the string is not valid UTF-8 but the code
+// point is not lost, and [DType.PutText] writes it back. Values past
+// U+10FFFF, which NumPy cannot turn into a str either, become U+FFFD.
 //
 // Text panics if d is of another kind or b is shorter than d.Size.
 func (d DType) Text(b []byte) string {
@@ -106,16 +110,51 @@ func (d DType) Text(b []byte) string {
 	for n > 0 && o.Uint32(b[4*(n-1):]) == 0 {
 		n--
 	}
-	var s strings.Builder
-	s.Grow(n)
+	s := make([]byte, 0, n)
 	for i := range n {
 		r := rune(o.Uint32(b[4*i:]))
-		if !utf8.ValidRune(r) {
+		if r > utf8.MaxRune || r < 0 {
 			r = utf8.RuneError
 		}
-		s.WriteRune(r)
+		s = pylit.AppendRune(s, r)
 	}
-	return s.String()
+	return string(s)
+}
+
+// PutText stores s in b, an item of a byte string (S) or unicode (U) dtype
+// d, padded with NULs as NumPy pads: the bytes of s for an S item, its code
+// points for a U item, the WTF-8 encoding of a lone surrogate that
+// [DType.Text] returns read back as that code point. Bytes of s that are
+// not UTF-8 (nor such a surrogate) are stored as U+FFFD in a U item. It
+// reports whether s fits; if it does not, b is left as it was.
+//
+// PutText panics if d is of another kind or b is shorter than d.Size.
+func (d DType) PutText(b []byte, s string) bool {
+	d.checkItem("PutText", b, Bytes, Unicode)
+	b = b[:d.Size]
+	if d.Kind == Bytes {
+		if len(s) > len(b) {
+			return false
+		}
+		clear(b[copy(b, s):])
+		return true
+	}
+	n := 0
+	for i := 0; i < len(s); n++ {
+		_, w := pylit.DecodeRune(s[i:])
+		i += w
+	}
+	if 4*n > len(b) {
+		return false
+	}
+	o := d.Order.Binary()
+	for i, k := 0, 0; i < len(s); k++ {
+		r, w := pylit.DecodeRune(s[i:])
+		o.PutUint32(b[4*k:], uint32(r))
+		i += w
+	}
+	clear(b[4*n:])
+	return true
 }
 
 // FormatShape returns a shape as Python writes the tuple: "()", "(3,)",

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -43,8 +44,10 @@ var scalarTests = []struct {
 	{"S5", []byte("ab\x00c\x00"), "ab\x00c"},
 	{"S3", []byte("\x00\x00\x00"), ""},
 	{"<U3", []byte{'a', 0, 0, 0, 0xe9, 0, 0, 0, 0, 0, 0, 0}, "aé"},
-	{">U2", []byte{0, 0, 0x03, 0xb1, 0, 0, 0xd8, 0}, "α\uFFFD"},
+	{">U2", []byte{0, 0, 0x03, 0xb1, 0, 0, 0xd8, 0}, "α\xed\xa0\x80"}, // a lone surrogate in WTF-8
+	{"<U3", []byte{0x05, 0xd8, 0, 0, 'b', 0, 0, 0, 0xff, 0xdf, 0, 0}, "\xed\xa0\x85b\xed\xbf\xbf"},
 	{"<U1", []byte{0, 0, 0x11, 0}, "\uFFFD"},
+	{"<U1", []byte{0xff, 0xff, 0xff, 0xff}, "\uFFFD"},
 }
 
 func TestScalars(t *testing.T) {
@@ -69,6 +72,40 @@ func TestScalars(t *testing.T) {
 	}
 }
 
+// TestPutText writes strings into S and U items and reads them back.
+func TestPutText(t *testing.T) {
+	for _, tt := range []struct {
+		typ, in string
+		want    []byte // nil: an error
+		back    string
+	}{
+		{"S3", "ab", []byte("ab\x00"), "ab"},
+		{"S3", "abc", []byte("abc"), "abc"},
+		{"S3", "abcd", nil, ""},
+		{"S2", "\xff", []byte{0xff, 0}, "\xff"},
+		{"<U2", "é", []byte{0xe9, 0, 0, 0, 0, 0, 0, 0}, "é"},
+		{">U2", "a\xed\xa0\x85", []byte{0, 0, 0, 'a', 0, 0, 0xd8, 0x05}, "a\xed\xa0\x85"},
+		{"<U1", "\xff", []byte{0xfd, 0xff, 0, 0}, "\uFFFD"},
+		{"<U1", "ab", nil, ""},
+		{"<U0", "", []byte{}, ""},
+	} {
+		d := mustType(t, tt.typ)
+		b := make([]byte, d.Size)
+		for i := range b {
+			b[i] = 0xee
+		}
+		ok := d.PutText(b, tt.in)
+		switch {
+		case tt.want == nil:
+			if ok || bytes.Count(b, []byte{0xee}) != len(b) {
+				t.Errorf("%s.PutText(%q) = %v, % x; want false and b untouched", tt.typ, tt.in, ok, b)
+			}
+		case !ok || string(b) != string(tt.want) || d.Text(b) != tt.back:
+			t.Errorf("%s.PutText(%q) = %v, % x reading back %q; want % x reading back %q", tt.typ, tt.in, ok, b, d.Text(b), tt.want, tt.back)
+		}
+	}
+}
+
 // TestScalarPanics checks that a method for the wrong kind, or too few
 // bytes, panics with a message naming the dtype.
 func TestScalarPanics(t *testing.T) {
@@ -81,6 +118,8 @@ func TestScalarPanics(t *testing.T) {
 		{"Float of a complex", func() { Complex64.Float(make([]byte, 8)) }},
 		{"Complex of a float", func() { Float64.Complex(make([]byte, 16)) }},
 		{"Text of an int", func() { Int8.Text(make([]byte, 1)) }},
+		{"PutText of a float", func() { Float32.PutText(make([]byte, 4), "") }},
+		{"PutText short", func() { mustType(t, "<U2").PutText(make([]byte, 4), "") }},
 		{"short", func() { Int64.Int(make([]byte, 4)) }},
 	}
 	for _, tt := range tests {

@@ -15,7 +15,7 @@ randomness, so running it twice gives identical files. It writes
     bad/*         malformed inputs that a reader must refuse
     manifest.json what NumPy says about each fixture (see below)
 
-manifest.json has three lists:
+manifest.json has four lists:
 
     "npy"  one entry per array: file, member (the zip member name, npz only), descr (repr of
            numpy.lib.format.dtype_to_descr), shape, fortran_order, version (format.read_magic),
@@ -30,13 +30,21 @@ manifest.json has three lists:
            offset and values that result.
     "bad"  file, reader ("npy" or "npz") and the kind of error expected: "format" for malformed
            input, "unsupported" for a dtype that cannot be mapped (object arrays).
+    "archives"  .npz files with members that NumPy or ndmap cannot read, with members the others
+           can (their arrays are in "npy"): per member, the name NumPy's zipfile finds, the key,
+           what np.load(file)[key] does ("ok", or the name of the exception it raises) and what
+           ndmap must do: "" (read it), "unsupported" (refuse its dtype), "too_long" (refuse its
+           header as longer than NumPy's default limit) or "checksum" (find its CRC-32 wrong when
+           its bytes are read in full).
 
 values maps each leaf field path ("" for arrays that are not records, "meta.a" for nested
 fields) to that field's values flattened in C order of the logical shape, sub-array axes
 trailing. Encoding: integers as JSON numbers; floats as the string repr(float(x)) ("nan",
 "inf", "-inf", "0.1"); complex as [re, im] of such strings; bool as true/false; S as the bytes
-(trailing NULs dropped, as NumPy does) decoded as latin1; U as strings; datetime64 and
-timedelta64 as their int64 counts; V as hex strings.
+(trailing NULs dropped, as NumPy does) decoded as latin1; U as strings, a lone surrogate (which
+a NumPy str can hold) written as the JSON escape of that code point (\\ud805), which JSON readers
+that keep only valid Unicode turn into U+FFFD; datetime64 and timedelta64 as their int64 counts;
+V as hex strings.
 """
 
 import io
@@ -58,7 +66,7 @@ os.environ["TZ"] = "UTC"
 time.tzset()
 warnings.simplefilter("ignore")
 
-manifest = {"npy": [], "raw": [], "bad": []}
+manifest = {"npy": [], "raw": [], "bad": [], "archives": []}
 
 
 def path(rel):
@@ -274,13 +282,19 @@ def local_data_offset(data, info):
     return h + 30 + nlen + xlen
 
 
-def add_npz(rel, arrays):
+def add_npz(rel, arrays, skip=()):
+    """List the members of an archive in the manifest: arrays (a dict by key) as "npy" entries,
+    other members as raw ones, and none of the keys in skip (members that cannot be read)."""
     with open(path(rel), "rb") as f:
         data = f.read()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for info in z.infolist():
-            member = z.read(info.filename)
+            if z.getinfo(info.filename) is not info:
+                continue  # a name written again later: zipfile, and so np.load, reads the last
             key = info.filename[:-4] if info.filename.endswith(".npy") else None
+            if key in skip:
+                continue
+            member = z.read(info.filename)
             if key is None or key not in arrays:
                 manifest["npy"].append({"file": rel, "member": info.filename,
                                         "method": info.compress_type, "raw": True})
@@ -343,6 +357,150 @@ def gen_npz():
     with zipfile.ZipFile(path(rel)) as z:
         assert all(i.flag_bits & 8 for i in z.infolist())
     add_npz(rel, members)
+
+
+# ---- conformance: what NumPy does where ndmap once differed -----------------------------------
+
+def npz_outcomes(rel, ndmap):
+    """Record, for each member of an archive, what np.load does with it and what ndmap must."""
+    members = []
+    with np.load(path(rel)) as z:
+        for key in z.files:
+            try:
+                z[key]
+                outcome = "ok"
+            except Exception as e:  # each refusal is the point of the fixture
+                outcome = type(e).__name__
+            members.append({"member": key + ".npy", "key": key, "numpy": outcome,
+                            "ndmap": ndmap.get(key, "")})
+    manifest["archives"].append({"file": rel, "members": members})
+
+
+def flip_crc(data, name):
+    """Return a zip's bytes with the CRC-32 of member name changed in its local header and in
+    its central directory entry, the data left as it is."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo(name)
+    data = bytearray(data)
+    bad = struct.pack("<I", info.CRC ^ 0x00010000)
+    h = info.header_offset
+    assert data[h:h + 4] == b"PK\x03\x04"
+    data[h + 14:h + 18] = bad
+    n = 0
+    i = data.find(b"PK\x01\x02")
+    while i >= 0:
+        nlen = struct.unpack("<H", data[i + 28:i + 30])[0]
+        if data[i + 46:i + 46 + nlen] == name.encode():
+            data[i + 16:i + 20] = bad
+            n += 1
+        i = data.find(b"PK\x01\x02", i + 4)
+    assert n == 1
+    return bytes(data)
+
+
+def gen_conformance():
+    # Archives with members ndmap cannot map, among members it can: np.load reads each member
+    # alone, so one it refuses does not keep the others from being read.
+    ok = np.arange(5, dtype="<i4") * 3
+    after = np.array([[1.0, -0.5]], dtype=">f8")
+    obj = np.array([1, "two", None], dtype=object)
+    longdouble = np.array([1.5, -2.0], dtype=np.longdouble)
+    wide = np.zeros(2, dtype=[("f%04d" % i, "u1") for i in range(1000)])  # a 17,000-character header
+    for rel, save_npz in (("npz/partial.npz", np.savez), ("npz/partial_compressed.npz", np.savez_compressed)):
+        fixed_clock(save_npz, path(rel), ok=ok, obj=obj, longdouble=longdouble, wide=wide, after=after)
+        add_npz(rel, {"ok": ok, "after": after}, skip={"obj", "longdouble", "wide"})
+        npz_outcomes(rel, {"obj": "unsupported", "longdouble": "unsupported", "wide": "too_long"})
+
+    # A sub-array of sub-arrays: NumPy keeps the levels apart in the dtype and its descr.
+    nested = np.dtype([("c", ("<f8", (5,)), (2,)), ("d", (("<i2", (3,)), (2,)), (2,)), ("t", "<f4")])
+    n = np.zeros(2, dtype=nested)
+    n["c"] = np.arange(20).reshape(2, 2, 5) * 0.5 - 3
+    n["d"] = np.arange(24).reshape(2, 2, 2, 3) - 12
+    n["t"] = [0.25, -1]
+    save("subarray_nested", n)
+
+    # Checksums: a stored member with one data byte flipped, and a deflated member whose
+    # CRC-32 is wrong in the archive's records. NumPy's zipfile raises BadZipFile reading either.
+    x = np.arange(16, dtype="<u2") * 1000
+    y = np.array([True, False])
+    for rel, save_npz in (("npz/crc_stored.npz", np.savez), ("npz/crc_deflated.npz", np.savez_compressed)):
+        fixed_clock(save_npz, path(rel), x=x, y=y)
+        with open(path(rel), "rb") as f:
+            data = f.read()
+        if save_npz is np.savez:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                info = z.getinfo("x.npy")
+            at = local_data_offset(data, info) + 128 + 5  # a byte of x's data
+            data = data[:at] + bytes([data[at] ^ 0x40]) + data[at + 1:]
+        else:
+            data = flip_crc(data, "x.npy")
+        with open(path(rel), "wb") as f:
+            f.write(data)
+        add_npz(rel, {"y": y}, skip={"x"})
+        npz_outcomes(rel, {"x": "checksum"})
+
+    # The same name twice: zipfile, and so np.load, reads the last one written.
+    first, last, other = np.array([1, 2], dtype="<i8"), np.array([-7.5], dtype="<f4"), np.array(b"b")
+    rel = "npz/duplicate.npz"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, arr in (("a.npy", first), ("b.npy", other), ("a.npy", last)):
+            b = io.BytesIO()
+            np.save(b, arr)
+            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), b.getvalue())
+    with open(path(rel), "wb") as f:
+        f.write(buf.getvalue())
+    with np.load(path(rel)) as z:
+        assert z["a"].dtype == last.dtype
+    add_npz(rel, {"a": last, "b": other})
+
+    # Member names with a slash: np.load gives them back as keys "dir/x".
+    rel = "npz/slash.npz"
+    sx, sy = np.arange(3, dtype="<i2"), np.array([0.5])
+    fixed_clock(np.savez, path(rel), **{"dir/x": sx, "y": sy})
+    add_npz(rel, {"dir/x": sx, "y": sy})
+
+    # Lone surrogates in str items: NumPy keeps the code point.
+    save("U_surrogate", np.array(["a\ud805b", "\udfff", "ok", ""], dtype="<U3"))
+
+    # The Python 2 long suffix: read by NumPy in version 1.0 and 2.0 headers only.
+    data = np.arange(4, dtype="<f8").tobytes()
+    text = "{'descr': '<f8', 'fortran_order': False, 'shape': (4L,), }"
+    for major in (1, 2):
+        rel = "npy/long_suffix_v%d.npy" % major
+        with open(path(rel), "wb") as f:
+            f.write(header_bytes(text, major) + data)
+        add_npy(rel, np.arange(4, dtype="<f8"), numpy_header=False)
+    bad("long_suffix_v3.npy", header_bytes(text, 3) + data)
+    # A datetime without its itemsize, which NumPy's dtype() refuses.
+    bad("m_without_itemsize.npy", header_bytes("{'descr': '>m[us]', 'fortran_order': False, 'shape': (4,), }") + data)
+    # A byte order before a type name, which NumPy takes only before a type code.
+    bad("order_before_name.npy", header_bytes("{'descr': '>float64', 'fortran_order': False, 'shape': (4,), }") + data)
+
+
+def check_bad():
+    """Every bad fixture is one NumPy refuses too."""
+    for e in manifest["bad"]:
+        with open(path(e["file"]), "rb") as f:
+            data = f.read()
+        try:
+            if e["reader"] == "npy":
+                np.load(io.BytesIO(data))
+            else:
+                with np.load(io.BytesIO(data)) as z:
+                    for k in z.files:
+                        z[k]
+        except Exception:
+            continue
+        raise AssertionError("NumPy reads " + e["file"])
+
+
+def write_manifest():
+    text = json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    # A lone surrogate cannot be written as UTF-8: write it as JSON's escape of that code point.
+    text = "".join("\\u%04x" % ord(c) if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    with open(path("manifest.json"), "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 # ---- raw --------------------------------------------------------------------------------------
@@ -448,9 +606,9 @@ def main():
     gen_npz()
     gen_raw()
     gen_bad()
-    with open(path("manifest.json"), "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=1, ensure_ascii=False, sort_keys=True)
-        f.write("\n")
+    gen_conformance()
+    check_bad()
+    write_manifest()
 
 
 if __name__ == "__main__":

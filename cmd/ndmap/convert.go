@@ -13,7 +13,7 @@ import (
 )
 
 func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
-	fs := newFlagSet("convert", "[--compress] [raw flags] IN OUT  (OUT: file.npy, file.npz or folder/)")
+	fs := newFlagSet("convert", "[--compress] [raw flags] IN OUT  (OUT: file.npy, file.npz, file.raw or folder/)")
 	compress := fs.Bool("compress", false, "deflate the members of an .npz output, as np.savez_compressed does")
 	var raw rawFlags
 	raw.register(fs)
@@ -29,11 +29,31 @@ func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srcs, closeIn, err := sources(in, &raw)
+	srcs, skipped, closeIn, err := sources(in, &raw)
 	if err != nil {
 		return err
 	}
 	defer closeIn()
+	if len(srcs) == 0 && len(skipped) > 0 {
+		return fmt.Errorf("%s: no array can be read: %s", in, strings.Join(skipped, "; "))
+	}
+	if err := convert(in, out, kind, srcs, *compress, stderr); err != nil {
+		return err
+	}
+	if kind == outRaw {
+		fmt.Fprintf(stdout, "%s: read it with %s\n", out, rawFlagsText(srcs[0].h))
+	}
+	if len(skipped) > 0 {
+		// The output holds every array that could be read; the status
+		// says it is not all of the input, as cp says of files it could
+		// not copy.
+		return fmt.Errorf("%s: converted %d of %d arrays to %s; not converted: %s", in, len(srcs), len(srcs)+len(skipped), out, strings.Join(skipped, "; "))
+	}
+	return nil
+}
+
+// convert writes the sources to out, of the given kind.
+func convert(in, out string, kind int, srcs []source, compress bool, stderr io.Writer) error {
 	var total int64
 	for _, s := range srcs {
 		total += s.h.DataSize()
@@ -47,7 +67,19 @@ func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 		}
 		return writeFileAtomic(out, in, func(w io.Writer) error { return writeNPY(w, srcs[0], p) })
 	case outNPZ:
-		return writeFileAtomic(out, in, func(w io.Writer) error { return writeNPZ(w, srcs, *compress, p) })
+		return writeFileAtomic(out, in, func(w io.Writer) error { return writeNPZ(w, srcs, compress, p) })
+	case outRaw:
+		if len(srcs) != 1 {
+			return fmt.Errorf("%s: holds %d arrays and %s can hold one; name a member as %s:NAME or convert to a folder", in, len(srcs), out, in)
+		}
+		return writeFileAtomic(out, in, func(w io.Writer) error { return copyData(w, srcs[0], p) })
+	}
+	for _, s := range srcs {
+		// np.savez writes a key "dir/x" as the member dir/x.npy, but a
+		// folder of .npy files has no place for it.
+		if s.key == "" || s.key != filepath.Base(s.key) || s.key == "." || s.key == ".." || strings.ContainsAny(s.key, `/\`) {
+			return fmt.Errorf("%s: member %q cannot be a file of the folder %s; convert to an .npz file, or name another member", in, s.key+".npy", out)
+		}
 	}
 	if err := os.MkdirAll(out, 0o777); err != nil {
 		return err
@@ -66,6 +98,7 @@ const (
 	outNPY = iota
 	outNPZ
 	outDir
+	outRaw // the data bytes alone, as tofile writes them
 )
 
 func outputKind(out string) (int, error) {
@@ -76,8 +109,10 @@ func outputKind(out string) (int, error) {
 		return outNPY, nil
 	case strings.EqualFold(filepath.Ext(out), ".npz"):
 		return outNPZ, nil
+	case isRawName(out):
+		return outRaw, nil
 	}
-	return 0, usagef("OUT %q must end in .npy, .npz or / (a folder)", out)
+	return 0, usagef("OUT %q must end in .npy, .npz, .raw, .bin, .dat or / (a folder)", out)
 }
 
 // A source is one array to convert: its name, its header, and a way to
@@ -91,9 +126,14 @@ type source struct {
 
 // sources lists the arrays of IN: a raw file described by flags, a .npy
 // file, every array of an .npz archive, or one written archive.npz:member.
-// The archive stays open, for the sources to read, until done is called.
-func sources(in string, raw *rawFlags) (srcs []source, done func() error, err error) {
+// The arrays of an archive that cannot be read are skipped, each described
+// in skipped by its name and the reason. The archive stays open, for the
+// sources to read, until done is called.
+func sources(in string, raw *rawFlags) (srcs []source, skipped []string, done func() error, err error) {
 	none := func() error { return nil }
+	if srcs, done, ok, err := datasetSources(in, raw); ok {
+		return srcs, nil, done, err
+	}
 	path, member := in, ""
 	if !raw.set() {
 		path, member = splitMember(in)
@@ -102,64 +142,74 @@ func sources(in string, raw *rawFlags) (srcs []source, done func() error, err er
 	var d header.Describer = npyReader()
 	if raw.set() {
 		if d, err = raw.describer(); err != nil {
-			return nil, none, err
+			return nil, nil, none, err
 		}
 	} else {
 		kind, err := sniff(path)
 		if err != nil {
-			return nil, none, err
+			return nil, nil, none, err
 		}
-		if kind == kindNPZ || member != "" {
+		switch {
+		case kind == kindFormat:
+			if d, _, err = formatDescriber(path, member); err != nil {
+				return nil, nil, none, err
+			}
+		case kind == kindNPZ || member != "":
 			return memberSources(path, member)
 		}
 	}
 	h, err := header.DescribeFile(path, d)
 	if err != nil {
-		return nil, none, err
+		return nil, nil, none, withPath(path, err)
 	}
 	open := func() (io.ReadCloser, error) { return openSection(path, h.DataOffset, h.DataSize()) }
-	return []source{{key: key, h: *h, open: open}}, none, nil
+	return []source{{key: key, h: *h, open: open}}, nil, none, nil
 }
 
 // memberSources lists the arrays of an .npz archive, or only the named one,
 // and returns the archive's Close.
-func memberSources(path, member string) ([]source, func() error, error) {
+func memberSources(path, member string) ([]source, []string, func() error, error) {
 	arch, err := npyReader().OpenArchive(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	srcs, err := archiveSources(arch, path, member)
+	srcs, skipped, err := archiveSources(arch, path, member)
 	if err != nil {
 		arch.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return srcs, arch.Close, nil
+	return srcs, skipped, arch.Close, nil
 }
 
-func archiveSources(arch *header.Archive, path, member string) ([]source, error) {
+func archiveSources(arch *header.Archive, path, member string) ([]source, []string, error) {
 	mems := arch.Members
 	if member != "" {
 		m, ok := arch.Lookup(member)
 		if !ok {
-			return nil, fmt.Errorf("%s: no member %q", path, member)
+			return nil, nil, fmt.Errorf("%s: no member %q", path, member)
+		}
+		if m.Err != nil {
+			return nil, nil, m.Err
 		}
 		mems = []*header.Member{m}
 	}
 	var srcs []source
+	var skipped []string
 	for _, m := range mems {
+		if m.Err != nil {
+			skipped = append(skipped, m.Name+" ("+memberReason(path, m, m.Err)+")")
+			continue
+		}
 		if m.Header == nil {
 			if member != "" {
-				return nil, fmt.Errorf("%s: member %q is not a .npy array", path, m.Name)
+				return nil, nil, fmt.Errorf("%s: member %q is not a .npy array", path, m.Name)
 			}
-			continue // not an array: a folder of .npy files has no place for it
+			continue // not an array: neither a .npy file nor np.load's keys have a place for it
 		}
 		key := strings.TrimSuffix(m.Name, ".npy")
-		if key == "" || key != filepath.Base(key) || key == "." || key == ".." || strings.ContainsAny(key, `/\`) {
-			return nil, fmt.Errorf("%s: member name %q cannot be used as a file name", path, m.Name)
-		}
 		srcs = append(srcs, source{key: key, h: *m.Header, open: func() (io.ReadCloser, error) { return openMemberData(path, m) }})
 	}
-	return srcs, nil
+	return srcs, skipped, nil
 }
 
 // section reads n bytes of a file from an offset and closes the file.

@@ -85,18 +85,23 @@ func formatItems(u array.Items) string {
 	if u.Size() == 0 {
 		return "[]"
 	}
-	root := gather(u, u.Size() > printThreshold)
-	f := newItemFormat(u.DType(), root.leaves(nil))
-	if u.NDim() == 0 {
+	return formatNode(gather(u, u.Size() > printThreshold), u.DType(), u.NDim())
+}
+
+// formatNode prints the items of root, an array of nd axes of dtype dt
+// gathered for printing, as NumPy's print does.
+func formatNode(root node, dt layout.DType, nd int) string {
+	f := newItemFormat(dt, root.leaves(nil))
+	if nd == 0 {
 		s := strings.TrimSpace(f(root.item))
 		// A 0-d array prints as its scalar does, and NumPy's float
 		// scalars always show a digit after the point: 3.0, not 3.
-		if k := u.DType().Kind; (k == layout.Float) && strings.HasSuffix(s, ".") {
+		if k := dt.Kind; (k == layout.Float) && strings.HasSuffix(s, ".") {
 			s += "0"
 		}
 		return s
 	}
-	return formatArray(root, u.NDim(), f, lineWidth, " ")
+	return formatArray(root, nd, f, lineWidth, " ")
 }
 
 // formatArray lays out a node of nd axes the way NumPy's _formatArray does:
@@ -214,7 +219,7 @@ func newItemFormat(dt layout.DType, items [][]byte) func([]byte) string {
 	case layout.Void:
 		return func(b []byte) string { return pyBytes(string(b), true) }
 	case layout.Unicode:
-		return func(b []byte) string { return pylit.Quote(dt.Text(b)) }
+		return func(b []byte) string { return pylit.QuoteWTF8(dt.Text(b)) }
 	case layout.Datetime:
 		return padded(items, func(b []byte) string { return "'" + datetimeText(dt, dt.Int(b)) + "'" })
 	case layout.Timedelta:

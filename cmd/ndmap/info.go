@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +14,8 @@ import (
 )
 
 func runInfo(args []string, stdout *bufio.Writer, stderr io.Writer) error {
-	fs := newFlagSet("info", "[raw flags] FILE...")
+	fs := newFlagSet("info", "[--verify] [raw flags] FILE...")
+	verify := fs.Bool("verify", false, "read every .npz member to the end and check its CRC-32")
 	var raw rawFlags
 	raw.register(fs)
 	pos, err := parseFlags(fs, args, stdout)
@@ -37,7 +39,7 @@ func runInfo(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		if err := info(w, p, d); err != nil {
+		if err := infoTarget(w, p, d, &raw, *verify); err != nil {
 			if last != nil {
 				w.Flush()
 				fmt.Fprint(stderr, errorLine(last))
@@ -48,9 +50,21 @@ func runInfo(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 	return last
 }
 
+// infoTarget describes a shard set, a Zarr array or group, or one file.
+func infoTarget(w *bufio.Writer, path string, d header.Describer, raw *rawFlags, verify bool) error {
+	if ok, err := infoDataset(w, path, raw); ok {
+		return err
+	}
+	return info(w, path, d, verify)
+}
+
 // info describes one file: a raw file when d is given, else a .npy file,
-// an .npz archive, or one member of an archive written archive.npz:member.
-func info(w *bufio.Writer, path string, d header.Describer) error {
+// an .npz archive, a file of another format, or one member of an archive
+// written archive.npz:member (or an HDU of a FITS file, file.fits:HDU).
+// A member that cannot be read is described with the reason; the error
+// returned is that of the first member found damaged, not refused (see
+// refused), or with verify, of the first whose checksum is wrong.
+func info(w *bufio.Writer, path string, d header.Describer, verify bool) error {
 	member := ""
 	if d == nil {
 		path, member = splitMember(path)
@@ -72,6 +86,9 @@ func info(w *bufio.Writer, path string, d header.Describer) error {
 	if err != nil {
 		return err
 	}
+	if kind == kindFormat {
+		return infoFormat(w, path, member)
+	}
 	if kind == kindNPY && member == "" {
 		h, err := header.DescribeFile(path, npyReader())
 		if err != nil {
@@ -79,6 +96,9 @@ func info(w *bufio.Writer, path string, d header.Describer) error {
 		}
 		fmt.Fprintf(w, "%s: .npy version %s\n", path, h.Version)
 		writeHeader(w, "  ", h, false)
+		if verify {
+			fmt.Fprintf(w, "  %-7s none: a .npy file has no checksum\n", "crc32")
+		}
 		return nil
 	}
 	arch, err := npyReader().OpenArchive(path)
@@ -96,28 +116,81 @@ func info(w *bufio.Writer, path string, d header.Describer) error {
 	} else {
 		fmt.Fprintf(w, "%s: .npz archive, %d %s\n", path, len(members), plural(len(members), "member", "members"))
 	}
+	var bad error
 	for _, m := range members {
-		var method string
-		switch m.Method {
-		case zip.Store:
-			method = "stored"
-		case zip.Deflate:
-			method = fmt.Sprintf("deflated, %d bytes compressed", m.CompressedSize)
-		default:
-			method = fmt.Sprintf("compression method %d", m.Method)
-		}
-		if m.Header == nil {
+		method := methodText(m)
+		switch {
+		case m.Err != nil:
+			fmt.Fprintf(w, "  %s: %s, %d bytes, not read: %s\n", m.Name, method, m.UncompressedSize, memberReason(path, m, m.Err))
+			if !refused(m.Err) && bad == nil {
+				bad = m.Err
+			}
+		case m.Header == nil:
 			fmt.Fprintf(w, "  %s: %s, %d bytes, not an array\n", m.Name, method, m.UncompressedSize)
-			continue
+		default:
+			fmt.Fprintf(w, "  %s: %s, .npy version %s\n", m.Name, method, m.Header.Version)
+			h := *m.Header
+			if m.Method == zip.Store {
+				h.DataOffset = m.DataOffset
+			}
+			writeHeader(w, "    ", &h, m.Method != zip.Store)
 		}
-		fmt.Fprintf(w, "  %s: %s, .npy version %s\n", m.Name, method, m.Header.Version)
-		h := *m.Header
-		if m.Method == zip.Store {
-			h.DataOffset = m.DataOffset
+		if verify {
+			if err := verifyMember(w, "    ", path, m); err != nil && bad == nil {
+				bad = err
+			}
 		}
-		writeHeader(w, "    ", &h, m.Method != zip.Store)
 	}
+	return bad
+}
+
+// methodText says how a member is stored.
+func methodText(m *header.Member) string {
+	switch m.Method {
+	case zip.Store:
+		return "stored"
+	case zip.Deflate:
+		return fmt.Sprintf("deflated, %d bytes compressed", m.CompressedSize)
+	}
+	return fmt.Sprintf("compression method %d", m.Method)
+}
+
+// verifyMember reads a member to its end, checking its size and CRC-32,
+// and writes the outcome as a line of info. A member whose bytes cannot
+// be read at all (its Err says why) is not checked again.
+func verifyMember(w *bufio.Writer, indent, path string, m *header.Member) error {
+	switch err := m.Verify(); {
+	case err != nil && err == m.Err:
+		fmt.Fprintf(w, "%s%-7s %08x, not verified: the member's bytes cannot be read\n", indent, "crc32", m.CRC32)
+		return nil
+	case err != nil:
+		fmt.Fprintf(w, "%s%-7s %08x, wrong: %s\n", indent, "crc32", m.CRC32, memberReason(path, m, err))
+		return err
+	}
+	fmt.Fprintf(w, "%s%-7s %08x, verified\n", indent, "crc32", m.CRC32)
 	return nil
+}
+
+// refused reports whether a member's Err says it was refused, not found
+// damaged: its dtype cannot be mapped (an object array, a long double),
+// its header is longer than the limit, or it is compressed or encrypted in
+// a way ndmap does not read. Such members do not make an archive unsound.
+func refused(err error) bool {
+	return errors.Is(err, layout.ErrUnsupported) || errors.Is(err, header.ErrTooLong) || errors.Is(err, errors.ErrUnsupported)
+}
+
+// memberReason is err, about member m of the archive at path, without the
+// package, path and member that the line it is printed on already gives.
+func memberReason(path string, m *header.Member, err error) string {
+	s := strings.TrimPrefix(err.Error(), "header: ")
+	s = strings.TrimPrefix(s, path+": ")
+	for _, name := range []string{m.Name, m.Name + " (inflated)"} {
+		s = strings.TrimPrefix(s, fmt.Sprintf("member %q: ", name))
+	}
+	if errors.Is(err, header.ErrTooLong) {
+		s += " (--max-header-len raises the limit)"
+	}
+	return oneLine(s)
 }
 
 // writeHeader writes the facts of one array, one per line.

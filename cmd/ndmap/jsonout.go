@@ -136,8 +136,11 @@ func appendJSONBlock(buf []byte, dt layout.DType, shape []int, b []byte) []byte 
 
 func jsonString(s string) string { return string(appendJSONString(nil, s)) }
 
-// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes
-// U+FFFD, as encoding/json does.
+// appendJSONString appends s as a JSON string. A lone surrogate, which a
+// NumPy str item can hold and [layout.DType.Text] keeps in WTF-8, is
+// written as JSON's escape of that code point ("\ud805"), as Python's
+// json module writes it; other bytes that are not UTF-8 become U+FFFD, as
+// encoding/json makes them.
 func appendJSONString(buf []byte, s string) []byte {
 	const hexDigits = "0123456789abcdef"
 	buf = append(buf, '"')
@@ -161,8 +164,12 @@ func appendJSONString(buf []byte, s string) []byte {
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		buf = utf8.AppendRune(buf, r)
+		r, n := pylit.DecodeRune(s[i:])
+		if 0xd800 <= r && r <= 0xdfff {
+			buf = append(buf, '\\', 'u', hexDigits[r>>12], hexDigits[r>>8&15], hexDigits[r>>4&15], hexDigits[r&15])
+		} else {
+			buf = utf8.AppendRune(buf, r)
+		}
 		i += n
 	}
 	return append(buf, '"')

@@ -20,18 +20,27 @@ const (
 )
 
 const usageText = `usage:
-  ndmap info [raw flags] FILE...
-  ndmap show [--json] [raw flags] TARGET
-  ndmap stats [--axis N] [--json] [raw flags] TARGET
+  ndmap info [--verify] [raw flags] FILE...
+  ndmap show [--json] [--scaled] [raw flags] TARGET
+  ndmap stats [--axis N] [--json] [--scaled] [raw flags] TARGET
   ndmap convert [--compress] [raw flags] IN OUT
+  ndmap verify FILE...
+  ndmap refs [--chunk-rows N] [raw flags] FILE|FOLDER|PATTERN
 
 TARGET is file.npy, file.npy[INDEX], archive.npz:member or
-archive.npz:member[INDEX]; INDEX is NumPy's: [2], [-1, ::2], ['field'].
-OUT is file.npy, file.npz or folder/.
+archive.npz:member[INDEX]; a file of another format (MRC, NIfTI, FITS,
+TIFF, ENVI, SpikeGLX, WAV; file.fits:HDU for a FITS extension); a folder
+or quoted pattern of files read as one array along the first axis (a
+shard set); or a Zarr v2 store folder. INDEX is NumPy's: [2], [-1, ::2],
+['field']. OUT is file.npy, file.npz, file.raw (.bin, .dat) or folder/.
 Flags:
   --json               print one JSON object instead of text (show, stats)
   --axis N             statistics per index of axis N (stats)
+  --scaled             values through the format's scale, as float64 (show, stats)
   --compress           deflate the members of an .npz OUT (convert)
+  --verify             check the CRC-32 of every .npz member (info)
+  --chunk-rows N       positions of the first axis per chunk (refs)
+  --format NAME        read files as this format, not as sniffed (all but verify)
   --max-header-len N   read .npy headers longer than NumPy's limit (all)
 Raw flags describe files without a .npy header:
   --dtype '<f8' --shape 100,-1 --offset 128 [--fortran]
@@ -82,6 +91,10 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		err = runStats(rest, out, stderr)
 	case "convert":
 		err = runConvert(rest, out, stderr)
+	case "verify":
+		err = runVerify(rest, out, stderr)
+	case "refs":
+		err = runRefs(rest, out, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(out, usageText)
 	default:
@@ -157,10 +170,10 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) ([]string, er
 		}
 		rest := fs.Args()
 		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
-			return append(pos, rest...), nil
+			return append(pos, rest...), checkFormatFlag()
 		}
 		if len(rest) == 0 {
-			return pos, nil
+			return pos, checkFormatFlag()
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]

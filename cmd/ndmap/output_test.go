@@ -164,7 +164,7 @@ func TestClosedPipe(t *testing.T) {
 // flag of every command.
 func TestUsageListsEveryFlag(t *testing.T) {
 	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)
-	for _, cmd := range []string{"info", "show", "stats", "convert"} {
+	for _, cmd := range []string{"info", "show", "stats", "convert", "verify", "refs"} {
 		help := ok(t, cmd, "-h")
 		names := flagLine.FindAllStringSubmatch(help, -1)
 		if len(names) == 0 {

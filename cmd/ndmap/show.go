@@ -9,8 +9,9 @@ import (
 )
 
 func runShow(args []string, stdout *bufio.Writer, _ io.Writer) error {
-	fs := newFlagSet("show", "[--json] [raw flags] TARGET")
+	fs := newFlagSet("show", "[--json] [--scaled] [raw flags] TARGET")
 	jsonOut := fs.Bool("json", false, "print one JSON object {\"dtype\", \"shape\", \"data\"} instead of text")
+	scaled := fs.Bool("scaled", false, "print the values the stored numbers stand for, through the format's scale (FITS, NIfTI, SpikeGLX, ENVI), as float64")
 	var raw rawFlags
 	raw.register(fs)
 	pos, err := parseFlags(fs, args, stdout)
@@ -25,6 +26,13 @@ func runShow(args []string, stdout *bufio.Writer, _ io.Writer) error {
 		return err
 	}
 	w := stdout
+	if v, note, done, ok, err := openLazy(t, &raw, *scaled); ok {
+		if err != nil {
+			return err
+		}
+		defer done()
+		return showLazy(w, withNote(t.text, note), v, *jsonOut)
+	}
 	if !*jsonOut && !raw.set() && t.member == "" && len(t.steps) == 0 {
 		if kind, err := sniff(t.path); err == nil && kind == kindNPZ {
 			return showArchive(w, t.path)

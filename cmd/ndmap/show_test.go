@@ -506,3 +506,30 @@ print(json.dumps(a.tolist()))`
 		}
 	}
 }
+
+// Strings keep every code point NumPy's str holds, lone surrogates too:
+// show --json writes them as Python's json module does, byte for byte.
+func TestShowJSONStringsAgainstNumPy(t *testing.T) {
+	haveNumPy(t)
+	// Python's json writes a lone surrogate as its escape only with
+	// ensure_ascii, which escapes everything else too: escape them alone.
+	code := `s = json.dumps(np.load(x).tolist(), ensure_ascii=False)
+print("".join("\\u%04x" % ord(c) if 0xd800 <= ord(c) < 0xe000 else c for c in s), end="")`
+	files := []string{"npy/U_surrogate.npy", "npy/U3_le.npy", "npy/U3_be.npy"}
+	inputs := make([]any, len(files))
+	for i, f := range files {
+		inputs[i] = td(f)
+	}
+	wants := pythonEach(t, code, inputs)
+	for i, f := range files {
+		out := ok(t, "show", "--json", td(f))
+		_, data, _ := strings.Cut(out, `"data": `)
+		data = strings.TrimSuffix(data, "}\n")
+		if data != wants[i] {
+			t.Errorf("show --json %s: data %s, Python's json writes %s", f, data, wants[i])
+		}
+	}
+	if want := `\ud805`; !strings.Contains(wants[0], want) {
+		t.Errorf("the fixture's first string %s lacks %s", wants[0], want)
+	}
+}

@@ -14,9 +14,10 @@ import (
 )
 
 func runStats(args []string, stdout *bufio.Writer, stderr io.Writer) error {
-	fs := newFlagSet("stats", "[--axis N] [--json] [raw flags] TARGET")
+	fs := newFlagSet("stats", "[--axis N] [--json] [--scaled] [raw flags] TARGET")
 	axis := fs.Int("axis", math.MinInt, "give statistics per index of this axis (negative counts from the end)")
 	jsonOut := fs.Bool("json", false, "print one JSON object instead of text")
+	scaled := fs.Bool("scaled", false, "summarise the values the stored numbers stand for, through the format's scale (FITS, NIfTI, SpikeGLX, ENVI)")
 	var raw rawFlags
 	raw.register(fs)
 	pos, err := parseFlags(fs, args, stdout)
@@ -30,27 +31,27 @@ func runStats(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	w := stdout
+	if v, note, done, ok, err := openLazy(t, &raw, *scaled); ok {
+		if err != nil {
+			return err
+		}
+		defer done()
+		return statsLazy(w, stderr, withNote(t.text, note), v, *axis, *jsonOut)
+	}
 	f, err := openTarget(t, &raw)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	w := stdout
 	return f.Guard(func() error {
 		u, err := t.apply(f.Items())
 		if err != nil {
 			return err
 		}
-		ax := -1
-		if *axis != math.MinInt {
-			nd := u.NDim()
-			ax = *axis
-			if ax < 0 {
-				ax += nd
-			}
-			if ax < 0 || ax >= nd {
-				return fmt.Errorf("%s: axis %d is out of bounds for an array of %d dimensions", t.text, *axis, nd)
-			}
+		ax, err := statsAxis(t.text, *axis, u.NDim())
+		if err != nil {
+			return err
 		}
 		p := newProgress(stderr, "stats", int64(u.Size()))
 		accs, err := computeStats(u, ax, p)
@@ -59,12 +60,28 @@ func runStats(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 			return fmt.Errorf("%s: %w", t.text, err)
 		}
 		if *jsonOut {
-			writeStatsJSON(w, u, ax, accs)
+			writeStatsJSON(w, u.DType(), u.Shape(), ax, accs)
 		} else {
-			writeStatsText(w, t.text, u, ax, accs)
+			writeStatsText(w, t.text, u.DType(), u.Shape(), ax, accs)
 		}
 		return nil
 	})
+}
+
+// statsAxis checks --axis against an array of nd axes and returns it
+// counted from the start, or -1 for statistics of the whole array.
+func statsAxis(label string, axis, nd int) (int, error) {
+	if axis == math.MinInt {
+		return -1, nil
+	}
+	ax := axis
+	if ax < 0 {
+		ax += nd
+	}
+	if ax < 0 || ax >= nd {
+		return 0, fmt.Errorf("%s: axis %d is out of bounds for an array of %d dimensions", label, axis, nd)
+	}
+	return ax, nil
 }
 
 // acc accumulates the statistics of a stream of values. NaNs are counted
@@ -316,8 +333,8 @@ func statFloat(x float64) string {
 	return strconv.FormatFloat(x, 'g', 10, 64)
 }
 
-func writeStatsText(w *bufio.Writer, label string, u array.Items, axis int, accs []acc) {
-	fmt.Fprintf(w, "%s  %s, shape %s", label, u.DType(), layout.FormatShape(u.Shape()))
+func writeStatsText(w *bufio.Writer, label string, dt layout.DType, shape []int, axis int, accs []acc) {
+	fmt.Fprintf(w, "%s  %s, shape %s", label, dt, layout.FormatShape(shape))
 	if axis >= 0 {
 		fmt.Fprintf(w, ", per index of axis %d", axis)
 	}
@@ -345,9 +362,9 @@ func writeStatsText(w *bufio.Writer, label string, u array.Items, axis int, accs
 // "mean", "std"}, or with an axis {"dtype", "shape", "axis", "stats":
 // [...]} holding one such object per index. Statistics of no values are
 // null; NaN and the infinities are the strings "nan", "inf" and "-inf".
-func writeStatsJSON(w *bufio.Writer, u array.Items, axis int, accs []acc) {
-	fmt.Fprintf(w, `{"dtype": %s, "shape": [`, jsonString(descrText(u.DType())))
-	for i, d := range u.Shape() {
+func writeStatsJSON(w *bufio.Writer, dt layout.DType, shape []int, axis int, accs []acc) {
+	fmt.Fprintf(w, `{"dtype": %s, "shape": [`, jsonString(descrText(dt)))
+	for i, d := range shape {
 		if i > 0 {
 			w.WriteString(", ")
 		}

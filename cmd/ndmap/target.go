@@ -31,6 +31,7 @@ func (r *rawFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.record, "header-record", "", "record at the start of a raw file whose fields give the axes in order, e.g. 'rows:<i4,cols:<i4'")
 	fs.BoolVar(&r.fortran, "fortran", false, "a raw file's data is in Fortran (column-major) order")
 	fs.IntVar(&maxHeaderLen, "max-header-len", header.DefaultMaxHeaderLen, "longest .npy header text to read, in characters (NumPy's limit by default)")
+	fs.StringVar(&formatFlag, "format", "", "read files as this format ("+formatList()+") instead of telling it from their first bytes and name")
 }
 
 // set reports whether any flag says the file is raw.
@@ -43,6 +44,9 @@ func (r *rawFlags) set() bool { return r.dtype != "" || r.record != "" || r.shap
 func (r *rawFlags) describer() (header.Describer, error) {
 	if r.dtype == "" {
 		return nil, usagef("a raw file needs --dtype")
+	}
+	if formatFlag != "" {
+		return nil, usagef("--format and the raw flags exclude each other: a raw file has no format")
 	}
 	dt, err := parseDType(r.dtype)
 	if err != nil {
@@ -164,15 +168,17 @@ func parseTarget(s string) (target, error) {
 		t.path = s
 		return t, nil
 	}
+	// The file part ends at the first '[' after which the name exists, or
+	// at the end for a pattern whose own brackets are character classes.
 	cut := -1
-	for i := 0; i < len(s); i++ {
-		if s[i] != '[' {
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != '[' {
 			continue
 		}
-		if cut < 0 {
+		if cut < 0 && i < len(s) {
 			cut = i
 		}
-		if p, _ := splitMember(s[:i]); exists(p) {
+		if p, _ := splitMember(s[:i]); exists(p) || globMatches(p) {
 			cut = i
 			break
 		}
@@ -272,28 +278,61 @@ func unquote(s string) string {
 const (
 	kindNPY = iota
 	kindNPZ
+	kindFormat // another registered format: see formatOf
 )
 
-// sniff tells a .npy file from an .npz archive: by the name when it ends
-// in .npy or .npz (so that a file named .npz that is not a zip is refused as
-// an archive, not read as something else), otherwise by the magic bytes.
+// sniff tells a .npy file from an .npz archive and from the files of the
+// other registered formats: as --format says when it is given; by the name
+// when it ends in .npy or .npz (so that a file named .npz that is not a zip
+// is refused as an archive, not read as something else); otherwise by the
+// magic bytes, then the name, as header.Sniff chooses.
 func sniff(path string) (int, error) {
+	switch formatFlag {
+	case "":
+	case "npy":
+		return kindNPY, nil
+	case "npz":
+		return kindNPZ, nil
+	default:
+		return kindFormat, nil
+	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".npz":
 		return kindNPZ, nil
 	case ".npy":
 		return kindNPY, nil
 	}
-	f, err := os.Open(path)
+	head, err := readHead(path)
 	if err != nil {
 		return 0, err
 	}
-	defer f.Close()
-	var magic [4]byte
-	if n, _ := io.ReadFull(f, magic[:]); n == 4 && string(magic[:]) == "PK\x03\x04" {
+	if strings.HasPrefix(string(head), "PK\x03\x04") {
 		return kindNPZ, nil
 	}
-	return kindNPY, nil
+	f, err := header.Sniff(path, head)
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("%s: not a .npy file, an .npz archive or a file of another known format (%s); describe a raw file with --dtype and --shape", path, formatList())
+	case f.Name == "npy":
+		return kindNPY, nil
+	}
+	return kindFormat, nil
+}
+
+// readHead returns the first header.SniffLen bytes of the file at path, or
+// all of a shorter file.
+func readHead(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head := make([]byte, header.SniffLen)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, err
+	}
+	return head[:n], nil
 }
 
 // openTarget opens the array a target names, before its steps are applied:
@@ -313,15 +352,24 @@ func openTarget(t target, raw *rawFlags) (*array.File, error) {
 		}
 		return array.OpenRawFile(t.path, mmap.ReadOnly, d)
 	}
+	kind, err := sniff(t.path)
+	if err != nil && t.member == "" {
+		return nil, err
+	}
+	if kind == kindFormat {
+		d, _, err := formatDescriber(t.path, t.member)
+		if err != nil {
+			return nil, err
+		}
+		return array.OpenRawFile(t.path, mmap.ReadOnly, d)
+	}
 	if t.member != "" {
 		return openMember(t.path, t.member)
 	}
-	kind, err := sniff(t.path)
-	if err != nil {
-		return nil, err
-	}
 	if kind == kindNPY {
-		return array.OpenFile(t.path, mmap.ReadOnly, openOpts()...)
+		// sniff has decided (--format npy included): array must not
+		// choose another format by the file's bytes.
+		return array.OpenFile(t.path, mmap.ReadOnly, append(openOpts(), array.Format("npy"))...)
 	}
 	arch, err := readArchive(t.path)
 	if err != nil {
@@ -381,13 +429,23 @@ func (t target) apply(u array.Items) (array.Items, error) {
 	return u, nil
 }
 
-// applyIndex applies one bracket of NumPy basic indexing to u, checking
-// what array.Items.Slice would panic on: too many entries and positions
-// out of range. An Ellipsis ("...") stands for as many ':' as are needed.
+// applyIndex applies one bracket of NumPy basic indexing to u.
 func applyIndex(u array.Items, expr string) (array.Items, error) {
+	sels, err := indexSels(expr, u.Shape())
+	if err != nil {
+		return u, err
+	}
+	return u.Slice(sels...), nil
+}
+
+// indexSels reads one bracket of NumPy basic indexing into one Sel per
+// leading axis of an array of the given shape, checking what Slice would
+// panic on: too many entries and positions out of range. An Ellipsis
+// ("...") stands for as many ':' as are needed.
+func indexSels(expr string, shape []int) ([]array.Sel, error) {
 	parts := strings.Split(expr, ",")
 	if strings.TrimSpace(expr) == "" {
-		return u, nil
+		return nil, nil
 	}
 	if n := len(parts); n > 1 && strings.TrimSpace(parts[n-1]) == "" {
 		parts = parts[:n-1] // a[1,] is a[1]
@@ -399,15 +457,15 @@ func applyIndex(u array.Items, expr string) (array.Items, error) {
 		switch p {
 		case "...":
 			if ellipsis {
-				return u, fmt.Errorf("index [%s]: only one '...' is allowed", expr)
+				return nil, fmt.Errorf("index [%s]: only one '...' is allowed", expr)
 			}
 			ellipsis = true
 		case "None", "np.newaxis", "newaxis":
-			return u, fmt.Errorf("index [%s]: new axes are not supported", expr)
+			return nil, fmt.Errorf("index [%s]: new axes are not supported", expr)
 		}
 		entries = append(entries, p)
 	}
-	nd := u.NDim()
+	nd := len(shape)
 	if ellipsis {
 		var out []string
 		for _, p := range entries {
@@ -422,23 +480,22 @@ func applyIndex(u array.Items, expr string) (array.Items, error) {
 		entries = out
 	}
 	if len(entries) > nd {
-		return u, fmt.Errorf("index [%s]: too many indices for an array of %d dimensions", expr, nd)
+		return nil, fmt.Errorf("index [%s]: too many indices for an array of %d dimensions", expr, nd)
 	}
 	sels, err := array.ParseIndex(strings.Join(entries, ","))
 	if err != nil && len(entries) > 0 {
-		return u, err
+		return nil, err
 	}
-	shape := u.Shape()
 	for k, sel := range sels {
 		i, ok := sel.Position()
 		if !ok {
 			continue
 		}
 		if i < -shape[k] || i >= shape[k] {
-			return u, fmt.Errorf("index %d is out of bounds for axis %d with size %d", i, k, shape[k])
+			return nil, fmt.Errorf("index %d is out of bounds for axis %d with size %d", i, k, shape[k])
 		}
 	}
-	return u.Slice(sels...), nil
+	return sels, nil
 }
 
 // maxHeaderLen is the longest .npy header text the command reads, set by

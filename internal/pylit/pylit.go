@@ -3,11 +3,16 @@
 //
 // Parse accepts the subset of Python 3 literal syntax that ast.literal_eval
 // would accept in a header: strings (single, double and triple quoted, with
-// the u and r prefixes, adjacent literals concatenated), decimal integers
-// with an optional sign (and the Python 2 'L' suffix old headers carry),
-// True, False, None, tuples, lists and dicts. Floats, bytes literals, sets
-// and expressions are refused. Nesting deeper than [MaxDepth] is refused so
-// that hostile input cannot exhaust the stack.
+// the u or r prefix, adjacent literals concatenated), integers in decimal,
+// hexadecimal, octal or binary with at most one sign, True, False, None,
+// tuples, lists and dicts, with comments and whitespace where Python allows
+// them. Floats, bytes literals, sets and expressions are refused. Nesting
+// deeper than [MaxDepth] is refused so that hostile input cannot exhaust
+// the stack.
+//
+// Python 2 wrote long integers with an 'L' suffix; NumPy still reads .npy
+// headers of versions 1.0 and 2.0 written that way, by removing the suffix
+// before parsing. [FilterLong] does the same.
 //
 // # Text encoding
 //
@@ -21,6 +26,7 @@ package pylit
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -149,11 +155,18 @@ func (p *parser) describe() string {
 	return fmt.Sprintf("%q", r)
 }
 
+// space skips what Python's tokenizer skips between tokens: spaces, tabs,
+// form feeds, newlines (inside brackets, where literals span lines),
+// comments and explicit line joins. A vertical tab is not among them.
 func (p *parser) space() {
 	for p.pos < len(p.src) {
 		switch p.src[p.pos] {
-		case ' ', '\t', '\n', '\r', '\f', '\v':
+		case ' ', '\t', '\n', '\r', '\f':
 			p.pos++
+		case '#':
+			for p.pos < len(p.src) && p.src[p.pos] != '\n' && p.src[p.pos] != '\r' {
+				p.pos++
+			}
 		case '\\':
 			// An explicit line join.
 			if strings.HasPrefix(p.src[p.pos:], "\\\n") {
@@ -221,23 +234,46 @@ func isIdentPart(c byte) bool {
 	return isIdentStart(c) || ('0' <= c && c <= '9')
 }
 
-// number parses a decimal integer with optional sign. A sign may be
-// separated from the digits by whitespace, as Python's unary operators may.
+// number parses an integer: decimal, or hexadecimal, octal or binary with
+// the 0x, 0o or 0b prefix, with underscores between digits, after at most
+// one sign, which whitespace may separate from the digits, as Python's
+// unary operators allow (ast.literal_eval accepts one sign on a number,
+// not two). The Value's Text is the integer in decimal.
 func (p *parser) number() (Value, error) {
 	start := p.pos
 	neg := false
-	for p.pos < len(p.src) && (p.src[p.pos] == '-' || p.src[p.pos] == '+') {
-		if p.src[p.pos] == '-' {
-			neg = !neg
-		}
+	if c := p.src[p.pos]; c == '-' || c == '+' {
+		neg = c == '-'
 		p.pos++
 		p.space()
 	}
+	if p.pos >= len(p.src) || p.src[p.pos] < '0' || p.src[p.pos] > '9' {
+		return Value{}, p.errorf("unexpected %s, want digits", p.describe())
+	}
+	base := 10
+	if p.src[p.pos] == '0' && p.pos+1 < len(p.src) {
+		switch p.src[p.pos+1] {
+		case 'x', 'X':
+			base = 16
+		case 'o', 'O':
+			base = 8
+		case 'b', 'B':
+			base = 2
+		}
+	}
 	d := p.pos
-	for p.pos < len(p.src) && (('0' <= p.src[p.pos] && p.src[p.pos] <= '9') || p.src[p.pos] == '_') {
+	if base != 10 {
+		p.pos += 2
+	}
+	digitsAt := p.pos
+	for p.pos < len(p.src) && (p.src[p.pos] == '_' || digitValue(p.src[p.pos]) < base) {
 		p.pos++
 	}
-	digits := p.src[d:p.pos]
+	digits := p.src[digitsAt:p.pos]
+	if base != 10 {
+		// "0x_ff" is allowed: the underscore follows the prefix.
+		digits = strings.TrimPrefix(digits, "_")
+	}
 	if digits == "" {
 		return Value{}, p.errorf("unexpected %s, want digits", p.describe())
 	}
@@ -247,27 +283,40 @@ func (p *parser) number() (Value, error) {
 	digits = strings.ReplaceAll(digits, "_", "")
 	if p.pos < len(p.src) {
 		switch c := p.src[p.pos]; {
-		case c == '.' || c == 'e' || c == 'E' || c == 'j' || c == 'J':
+		case base == 10 && (c == '.' || c == 'e' || c == 'E' || c == 'j' || c == 'J'):
 			return Value{}, p.errorf("floating-point and complex literals are not supported")
-		case c == 'x' || c == 'X' || c == 'o' || c == 'O' || c == 'b' || c == 'B':
-			if digits == "0" {
-				return Value{}, p.errorf("only decimal integers are supported")
-			}
-		case c == 'L' || c == 'l':
-			// Python 2 long: NumPy still reads headers written with it.
-			p.pos++
+		case isIdentPart(c):
+			// Python 2's long suffix among them: see FilterLong.
+			return Value{}, p.errorf("unexpected %s in integer", p.describe())
 		}
 	}
-	if p.pos < len(p.src) && isIdentPart(p.src[p.pos]) {
-		return Value{}, p.errorf("unexpected %s in integer", p.describe())
-	}
-	if len(digits) > 1 && strings.Trim(digits, "0") != "" && digits[0] == '0' {
+	switch {
+	case base != 10:
+		n, ok := new(big.Int).SetString(digits, base)
+		if !ok {
+			return Value{}, &SyntaxError{Pos: d, Msg: "invalid integer"}
+		}
+		digits = n.String()
+	case len(digits) > 1 && strings.Trim(digits, "0") != "" && digits[0] == '0':
 		return Value{}, &SyntaxError{Pos: d, Msg: "leading zeros in a decimal integer"}
 	}
 	if neg {
 		digits = "-" + digits
 	}
 	return Value{Kind: Int, Text: digits, Pos: start}, nil
+}
+
+// digitValue returns the value of c as a digit of base up to 16, or 99.
+func digitValue(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return 99
 }
 
 // container parses a tuple, list, dict or parenthesised literal.
@@ -359,22 +408,17 @@ func (p *parser) strings() (Value, error) {
 // prefix, starts at the current position.
 func (p *parser) isStringStart() bool {
 	s := p.src[p.pos:]
-	for i := 0; i < len(s) && i < 3; i++ {
-		switch s[i] {
-		case '\'', '"':
-			return true
-		case 'u', 'U', 'r', 'R':
-		default:
-			return false
-		}
+	if len(s) > 1 && strings.IndexByte("uUrR", s[0]) >= 0 {
+		s = s[1:]
 	}
-	return false
+	return s != "" && (s[0] == '\'' || s[0] == '"')
 }
 
 // str parses one string literal into b.
 func (p *parser) str(b *strings.Builder) error {
 	raw := false
-	for p.pos < len(p.src) && p.src[p.pos] != '\'' && p.src[p.pos] != '"' {
+	if p.pos < len(p.src) && p.src[p.pos] != '\'' && p.src[p.pos] != '"' {
+		// One prefix at most: Python 3 has no "ur".
 		switch p.src[p.pos] {
 		case 'r', 'R':
 			raw = true
@@ -532,7 +576,16 @@ func hexDigit(c byte) (uint32, bool) {
 // tables, which may be a newer Unicode version than a given Python's, so
 // code points assigned between the two versions may differ. Bytes of s
 // that are not valid UTF-8 are written as \udcXX (see the package doc).
-func Quote(s string) string {
+func Quote(s string) string { return quote(s, false) }
+
+// QuoteWTF8 returns s as [Quote] does, but reads s as WTF-8: the three
+// bytes that encode a lone surrogate (see [DecodeRune]) are that code
+// point, which Python writes as \udXXX, rather than three bytes that are
+// not UTF-8. It is how the repr of a NumPy str value holding a lone
+// surrogate is written, given the value as DecodeRune's encoding.
+func QuoteWTF8(s string) string { return quote(s, true) }
+
+func quote(s string, wtf8 bool) string {
 	quote := byte('\'')
 	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
 		quote = '"'
@@ -542,6 +595,9 @@ func Quote(s string) string {
 	b = append(b, quote)
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
+		if wtf8 && r == utf8.RuneError && n == 1 {
+			r, n = DecodeRune(s[i:])
+		}
 		if r == utf8.RuneError && n == 1 {
 			c := s[i]
 			b = append(b, '\\', 'u', 'd', 'c', hex[c>>4], hex[c&15])
@@ -588,6 +644,30 @@ func isPrintable(r rune) bool {
 	return r == ' ' || unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S)
 }
 
+// DecodeRune decodes the first character of s as [utf8.DecodeRuneInString]
+// does, and also the three bytes ED A0 80 to ED BF BF that the generalized
+// UTF-8 known as WTF-8 gives a lone surrogate, U+D800 to U+DFFF: Python
+// strings (and NumPy str arrays) can hold such code points, and a Go
+// string can keep them only as bytes that are not UTF-8.
+func DecodeRune(s string) (rune, int) {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && n == 1 && len(s) >= 3 && s[0] == 0xed &&
+		s[1]&0xe0 == 0xa0 && s[2]&0xc0 == 0x80 {
+		return 0xd000 | rune(s[1]&0x3f)<<6 | rune(s[2]&0x3f), 3
+	}
+	return r, n
+}
+
+// AppendRune appends the UTF-8 encoding of r to b as [utf8.AppendRune]
+// does, except that a lone surrogate is appended in the three bytes
+// [DecodeRune] reads back rather than as U+FFFD.
+func AppendRune(b []byte, r rune) []byte {
+	if 0xd800 <= r && r <= 0xdfff {
+		return append(b, 0xed, 0x80|byte(r>>6&0x3f), 0x80|byte(r&0x3f))
+	}
+	return utf8.AppendRune(b, r)
+}
+
 // Latin1 decodes latin-1 bytes as Python's bytes.decode('latin-1') does:
 // each byte is the code point of the same value. The headers of .npy
 // versions 1.0 and 2.0 are latin-1, and NumPy's bytes items print as it.
@@ -607,4 +687,117 @@ func Latin1(b []byte) string {
 		out = utf8.AppendRune(out, rune(c))
 	}
 	return string(out)
+}
+
+// FilterLong returns src with the Python 2 long suffix removed from its
+// integers, as NumPy removes it from .npy headers of versions 1.0 and 2.0
+// before parsing them: an "L" (upper case only) that Python's tokenizer
+// would read as a name right after a number, with only spaces, tabs, form
+// feeds or line joins between them, is replaced by a space. Letters inside
+// strings and comments are left alone. The result has the length of src,
+// so positions in it are positions in src.
+func FilterLong(src string) string {
+	var out []byte // a copy of src, made at the first change
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == '#':
+			for i < len(src) && src[i] != '\n' && src[i] != '\r' {
+				i++
+			}
+		case c == '\'' || c == '"':
+			i = skipString(src, i)
+		case isIdentStart(c):
+			j := i
+			for j < len(src) && isIdentPart(src[j]) {
+				j++
+			}
+			i = j // a name, or a string's prefix: the string comes next
+		case '0' <= c && c <= '9' || c == '.' && i+1 < len(src) && '0' <= src[i+1] && src[i+1] <= '9':
+			i = skipNumber(src, i)
+			j := i
+			for j < len(src) {
+				if src[j] == ' ' || src[j] == '\t' || src[j] == '\f' {
+					j++
+				} else if strings.HasPrefix(src[j:], "\\\n") {
+					j += 2
+				} else if strings.HasPrefix(src[j:], "\\\r\n") {
+					j += 3
+				} else {
+					break
+				}
+			}
+			if j < len(src) && src[j] == 'L' && (j+1 == len(src) || !isIdentPart(src[j+1])) {
+				if out == nil {
+					out = []byte(src)
+				}
+				out[j] = ' '
+				i = j + 1
+			}
+		default:
+			i++
+		}
+	}
+	if out == nil {
+		return src
+	}
+	return string(out)
+}
+
+// skipString returns the position after the string literal whose opening
+// quote is at i, or len(s) if it is not terminated. A backslash keeps the
+// next character from ending the string, in raw strings too.
+func skipString(s string, i int) int {
+	q := s[i : i+1]
+	if strings.HasPrefix(s[i:], q+q+q) {
+		q = q + q + q
+	}
+	for i += len(q); i < len(s); i++ {
+		switch {
+		case s[i] == '\\':
+			i++
+		case strings.HasPrefix(s[i:], q):
+			return i + len(q)
+		case len(q) == 1 && (s[i] == '\n' || s[i] == '\r'):
+			return i
+		}
+	}
+	return len(s)
+}
+
+// skipNumber returns the position after the number token starting at i, as
+// Python's tokenizer reads one: digits and underscores with a 0x, 0o or 0b
+// prefix, or a decimal with fraction, exponent and imaginary suffix.
+func skipNumber(s string, i int) int {
+	if s[i] == '0' && i+1 < len(s) && strings.IndexByte("xXoObB", s[i+1]) >= 0 {
+		i += 2
+		for i < len(s) && (s[i] == '_' || digitValue(s[i]) < 16) {
+			i++
+		}
+		return i
+	}
+	digits := func() {
+		for i < len(s) && (s[i] == '_' || '0' <= s[i] && s[i] <= '9') {
+			i++
+		}
+	}
+	digits()
+	if i < len(s) && s[i] == '.' {
+		i++
+		digits()
+	}
+	if i+1 < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if s[j] == '+' || s[j] == '-' {
+			j++
+		}
+		if j < len(s) && '0' <= s[j] && s[j] <= '9' {
+			i = j
+			digits()
+		}
+	}
+	if i < len(s) && (s[i] == 'j' || s[i] == 'J') {
+		i++
+	}
+	return i
 }

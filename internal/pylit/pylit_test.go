@@ -1,10 +1,15 @@
 package pylit
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -100,7 +105,15 @@ var parseTests = []struct {
 	{`- 12`, num("-12", 0)},
 	{`+7`, num("7", 0)},
 	{`1_000`, num("1000", 0)},
-	{`3L`, num("3", 0)},
+	{`0x10`, num("16", 0)},
+	{`0X_fF`, num("255", 0)},
+	{`-0o17`, num("-15", 0)},
+	{`0b1_01`, num("5", 0)},
+	{`0x0`, num("0", 0)},
+	{`0xFFFFFFFFFFFFFFFFFFFF`, num("1208925819614629174706175", 0)},
+	{"(1, # one\n 2)", Value{Kind: Tuple, Text: "(1, # one\n 2)", Items: []Value{num("1", 1), num("2", 11)}}},
+	{"1 # the end", num("1", 0)},
+	{"\f1\r", num("1", 1)},
 	{`True`, Value{Kind: Bool, Bool: true, Text: "True"}},
 	{`False`, Value{Kind: Bool, Text: "False"}},
 	{`None`, Value{Kind: None, Text: "None"}},
@@ -157,7 +170,23 @@ var parseErrorTests = []struct {
 	{`f'x'`, 0, "unknown string prefix"},
 	{`1.5`, 1, "floating-point"},
 	{`1e5`, 1, "floating-point"},
-	{`0x10`, 1, "only decimal"},
+	{`3L`, 1, "in integer"},
+	{`3l`, 1, "in integer"},
+	{`3 L`, 2, "after the literal"},
+	{`--4`, 1, "want digits"},
+	{`+-4`, 1, "want digits"},
+	{`- -4`, 2, "want digits"},
+	{`0x`, 2, "want digits"},
+	{`0x_`, 3, "want digits"},
+	{`0xf_`, 0, "misplaced '_'"},
+	{`0b12`, 3, "in integer"},
+	{`0o8`, 2, "want digits"},
+	{`0xfg`, 3, "in integer"},
+	{"\v1", 0, "unexpected '\\v'"},
+	{"1\v", 1, "after the literal"},
+	{`ur'x'`, 0, "unknown string prefix"},
+	{`'a' ur'x'`, 4, "after the literal"},
+	{`# only a comment`, 16, "unexpected end of text"},
 	{`012`, 0, "leading zeros"},
 	{`1__0`, 0, "misplaced '_'"},
 	{`-`, 1, "want digits"},
@@ -316,6 +345,140 @@ func TestLatin1(t *testing.T) {
 	} {
 		if got := Latin1(tt.in); got != tt.want {
 			t.Errorf("Latin1(% x) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// filterLongTests are checked against NumPy's _filter_header by
+// TestFilterLongNumPy.
+var filterLongTests = []struct{ in, want string }{
+	{"(3L, 4L)", "(3 , 4 )"},
+	{"(3 L,)", "(3  ,)"},
+	{"(3\tL,)", "(3\t ,)"},
+	{"(3\\\nL,)", "(3\\\n ,)"},
+	{"(3\nL,)", "(3\nL,)"},
+	{"(3l,)", "(3l,)"},
+	{"(3LL,)", "(3LL,)"},
+	{"(3L2,)", "(3L2,)"},
+	{"(0x1fL,)", "(0x1f ,)"},
+	{"(1_0L,)", "(1_0 ,)"},
+	{"'3L', \"4L\", '''5L'''", "'3L', \"4L\", '''5L'''"},
+	{`'a\'3L'`, `'a\'3L'`},
+	{"x3L, f8L", "x3L, f8L"},
+	{"(3, # 4L\n 5L)", "(3, # 4L\n 5 )"},
+	{"1.5L", "1.5 "},
+	{"1e5L 2jL", "1e5  2j "},
+	{"L", "L"},
+	{"'unterminated 3L", "'unterminated 3L"},
+}
+
+func TestFilterLong(t *testing.T) {
+	for _, tt := range filterLongTests {
+		if got := FilterLong(tt.in); got != tt.want {
+			t.Errorf("FilterLong(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// filterCheck evaluates each pair of arguments, a text filtered by NumPy's
+// _filter_header and the same text filtered by FilterLong, with
+// ast.literal_eval, and prints whether they agree.
+const filterCheck = `
+import ast, json, sys
+from numpy.lib import format
+def value(s):
+    try:
+        return repr(ast.literal_eval(s))
+    except Exception:
+        return None
+out = []
+for src, ours in zip(sys.argv[1::2], sys.argv[2::2]):
+    try:
+        theirs = value(format._filter_header(src))
+    except Exception:
+        theirs = None
+    out.append([theirs, value(ours)])
+json.dump(out, sys.stdout)
+`
+
+// TestFilterLongNumPy checks that what FilterLong leaves evaluates in Python
+// as what NumPy's own filter leaves, or fails as it does.
+func TestFilterLongNumPy(t *testing.T) {
+	py := ""
+	for _, p := range []string{os.Getenv("PYTHON"), "/usr/bin/python3", "python3"} {
+		if p != "" && exec.Command(p, "-c", "import numpy").Run() == nil {
+			py = p
+			break
+		}
+	}
+	if py == "" {
+		if os.Getenv("CI") == "true" && runtime.GOOS != "windows" {
+			t.Fatal("NumPy is required when CI=true")
+		}
+		t.Skip("no python3 with numpy; set PYTHON to one")
+	}
+	args := []string{"-c", filterCheck}
+	for _, tt := range filterLongTests {
+		args = append(args, tt.in, FilterLong(tt.in))
+	}
+	out, err := exec.Command(py, args...).Output()
+	if err != nil {
+		t.Fatalf("python: %v", err)
+	}
+	var got [][2]*string
+	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(filterLongTests) {
+		t.Fatalf("python printed %q: %v", out, err)
+	}
+	for i, tt := range filterLongTests {
+		theirs, ours := got[i][0], got[i][1]
+		if (theirs == nil) != (ours == nil) || theirs != nil && *theirs != *ours {
+			t.Errorf("FilterLong(%q) evaluates to %v, NumPy's filter to %v", tt.in, deref(ours), deref(theirs))
+		}
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "an error"
+	}
+	return *s
+}
+
+func TestQuoteWTF8(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"a\xed\xa0\x85b", `'a\ud805b'`},
+		{"\xed\xbf\xbf\xed\xa0\x80", `'\udfff\ud800'`},
+		{"\xed\x9f\xbf", `'\ud7ff'`},               // U+D7FF: valid UTF-8, unassigned
+		{"\xed\xa0", `'\udced\udca0'`},             // truncated: bytes, as Quote writes them
+		{"\xff\xed\xa0\x80", `'\udcff\ud800'`},     // a stray byte, then a surrogate
+		{"it's \xed\xb0\x80", `"it's \udc00"`},     // quotes chosen as Quote chooses
+		{"\xc3\xa9\xed\xb3\xa9", `'é\udce9'`},      // U+DCE9 as a code point
+		{"\xf0\x9f\x98\x80", "'\xf0\x9f\x98\x80'"}, // a pair that is valid UTF-8 stays
+	} {
+		if got := QuoteWTF8(tt.in); got != tt.want {
+			t.Errorf("QuoteWTF8(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestDecodeRune(t *testing.T) {
+	for r := rune(0); r <= 0x10ffff; r += 1 + r/64 {
+		b := AppendRune(nil, r)
+		got, n := DecodeRune(string(b))
+		if got != r || n != len(b) {
+			t.Fatalf("DecodeRune(AppendRune(%U) = % x) = %U, %d", r, b, got, n)
+		}
+		if 0xd800 <= r && r <= 0xdfff {
+			if len(b) != 3 || utf8.Valid(b) {
+				t.Fatalf("AppendRune(%U) = % x, want three bytes that are not UTF-8", r, b)
+			}
+		} else if string(b) != string(r) {
+			t.Fatalf("AppendRune(%U) = % x, want its UTF-8", r, b)
+		}
+	}
+	for _, s := range []string{"", "\xed", "\xed\xa0", "\xed\xc0\x80", "\xed\xa0\xc0", "\xee\xa0\x80"} {
+		if r, n := DecodeRune(s); r >= 0xd800 && r <= 0xdfff {
+			t.Errorf("DecodeRune(%q) = %U, %d, want no surrogate", s, r, n)
 		}
 	}
 }
