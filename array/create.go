@@ -38,8 +38,15 @@ func Create[T Element](path string, shape []int, opts ...Option) (*Array[T], err
 // chooses it, for headers that need it, unless h.Version asks for one.
 // h.DataOffset is ignored.
 //
+// With the [Format] option, Create and CreateFile make a file of that format
+// instead, as [CreateFormatFile] does, with the metadata that format's New
+// function gives and the format's own order (h.FortranOrder is ignored).
+//
 // CreateFile panics if a dimension is negative.
 func CreateFile(path string, h header.Header, opts ...Option) (*File, error) {
+	if o := makeOptions(opts); o.format != "" && o.format != "npy" {
+		return createDefault(path, h, o)
+	}
 	checkShape("CreateFile", h.Shape)
 	h.Shape = append([]int{}, h.Shape...)
 	if _, err := layout.ByteSize(h.Shape, h.DType.Size); err != nil {

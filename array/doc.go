@@ -1,8 +1,10 @@
 // Package array gives typed, zero-copy, strided views of arrays in files:
-// .npy files, members of .npz archives, and raw files described by a
-// [header.Describer]. A file is mapped into memory and only the pages a
-// program touches are read, so files far bigger than RAM open at once, and
-// several processes reading one file share its pages.
+// .npy files, members of .npz archives, raw files described by a
+// [header.Describer], and the files of formats whose header describes raw
+// data — MRC, NIfTI, FITS, TIFF stacks, ENVI, SpikeGLX and WAV. A file is
+// mapped into memory and only the pages a program touches are read, so
+// files far bigger than RAM open at once, and several processes reading one
+// file share its pages.
 //
 // # Opening
 //
@@ -25,7 +27,8 @@
 // checksum is checked only with the option [VerifyChecksum]. [OpenRaw] opens a file without a .npy header, as np.memmap
 // does, given a [header.Raw] (data at a fixed offset) or a [header.Record]
 // (a record at the start of the file gives the shape); the dtype comes from
-// the Go type.
+// the Go type. Open and OpenFile read the other formats too, chosen by the
+// file's first bytes or its name (see Formats).
 //
 // # Names
 //
@@ -36,12 +39,13 @@
 // records, strings, datetimes — whose items have typed views through [As]
 // and [Field].
 //
-//	                    typed          untyped
-//	.npy file           Open[T]        OpenFile
-//	                    Create[T]      CreateFile
-//	raw file            OpenRaw[T]     OpenRawFile      header.Raw or header.Record
-//	                    CreateRaw[T]   CreateRawFile
-//	.npz member         OpenMember[T]  OpenMemberFile   of an Archive from OpenArchive
+//	                    typed            untyped
+//	.npy file           Open[T]          OpenFile          or a file of any registered format
+//	                    Create[T]        CreateFile        or, with Format, of the format it names
+//	format file         CreateFormat[T]  CreateFormatFile  a format's header: *mrc.Header, ...
+//	raw file            OpenRaw[T]       OpenRawFile       header.Raw, header.Record, a format's Describer
+//	                    CreateRaw[T]     CreateRawFile     header.Raw or header.Record
+//	.npz member         OpenMember[T]    OpenMemberFile    of an Archive from OpenArchive
 //
 // Open maps a file that exists, Create makes one. Each takes the path (or
 // the [Archive]) first, then the mode when it opens, then what it needs, and
@@ -49,6 +53,56 @@
 // memory go through [Load], [LoadMember] and [Read] one way, and [Save],
 // [SaveRaw], [SaveArchive] and [Write] the other, as np.load, np.save,
 // tofile, np.savez and np.savez_compressed do.
+//
+// # Formats
+//
+// Besides .npy files, [Open] and [OpenFile] read the formats that the
+// subpackages of header describe: MRC and MRCS files ([mrc]), NIfTI-1 and
+// NIfTI-2 .nii files and .hdr/.img pairs ([nifti]), FITS images ([fits]),
+// uncompressed TIFF stacks ([github.com/ndmap/ndmap/header/tiff]), ENVI
+// rasters ([envi]), SpikeGLX recordings
+// ([github.com/ndmap/ndmap/header/spikeglx]) and WAV files ([wav]).
+// Importing array registers them all with [header.RegisterFormat], so no
+// import for their side effects is needed; a format a program registers
+// itself opens the same way. A file whose first bytes are NumPy's magic
+// opens as .npy — that is checked first, so .npy files open as fast as
+// before — and any other in the format that claims its first bytes or,
+// failing that, its name, as image.Decode chooses; the [Format] option
+// names the format instead, and [File.Format] says which it was. A format
+// whose header is a file of its own — ENVI's .hdr, SpikeGLX's .meta, the
+// .hdr of a NIfTI pair — opens by the data file's path. A format's
+// Describer with choices of its own (a FITS extension by name, 24-bit WAV
+// samples as bytes) goes to [OpenRaw].
+//
+// The view is the array as the format's reference reader presents it —
+// MRC as mrcfile's (nz, ny, nx), NIfTI in nibabel's axes in Fortran order,
+// FITS as astropy's (NAXISn, ..., NAXIS1), WAV as scipy's (frames,
+// channels), SpikeGLX as (samples, channels), ENVI in its interleave's
+// order — holding the stored values in the file's byte order, mapped in
+// place. The format's metadata (voxel size, WCS cards, sample rate, channel
+// names and gains, band wavelengths) comes from its package's ReadFile:
+// [mrc.ReadFile], [nifti.ReadFile], [fits.ReadFile], tiff.ReadFile,
+// [envi.ReadFile] of the .hdr, spikeglx.ReadFile of the .meta and
+// [wav.ReadFile].
+//
+// Stored numbers that stand for scaled values — FITS BSCALE and BZERO,
+// NIfTI scl_slope and scl_inter, SpikeGLX gains — are read as floats by
+// [CopyScaled], given the [header.Scale] the metadata holds, or by
+// [CopyScaledColumns] with one per channel; the view keeps the stored
+// values:
+//
+//	a, err := array.Open[int16]("scan.nii", mmap.ReadOnly)
+//	h, _, err := nifti.ReadFile("scan.nii")
+//	voxels := make([]float64, a.Size())
+//	array.CopyScaled(voxels, a.View, h.Scale) // nibabel's get_fdata()
+//
+// [CreateFormat] makes an MRC, NIfTI-1, FITS, ENVI or WAV file (RF64 past 4
+// GiB) from a header that the format's New function makes and the caller
+// fills with metadata; [Create] with [Format] makes one with the metadata
+// New gives. Such files are written as .npy files are (see Writing). Close
+// writes an MRC file's statistics, which costs one more pass over the
+// data; [SkipStats] leaves them unknown. TIFF and SpikeGLX files are read
+// only.
 //
 // # Modes
 //

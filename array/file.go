@@ -44,6 +44,8 @@ type options struct {
 	maxInflated  int64
 	compress     bool
 	verify       bool
+	format       string // Format: the registered format to open or create, or ""
+	skipStats    bool   // SkipStats
 }
 
 // MaxHeaderLen raises (or lowers) the longest .npy header text that is read,
@@ -98,6 +100,8 @@ type File struct {
 	writable bool
 	sync     bool // Close flushes the mapping and syncs the file: files this package created
 	closed   atomic.Bool
+	format   string       // the registered format the file was opened or made as, or ""
+	finish   func() error // for a file made in a format that needs it, run by Close before the flush
 }
 
 // memoryFile stands behind views of Go memory: never closed, always writable.
@@ -162,11 +166,11 @@ func pathError(op, path string, err error) error {
 	return &fs.PathError{Op: op, Path: path, Err: err}
 }
 
-// OpenFile opens the .npy file at path, of any dtype, mapping it in the given
-// mode; see [Open] for an array of a Go type.
+// OpenFile opens the array file at path, of any dtype, mapping it in the
+// given mode: a .npy file, or a file of another registered format, chosen as
+// [Open] chooses it; see [Open] for an array of a Go type.
 func OpenFile(path string, mode mmap.Mode, opts ...Option) (*File, error) {
-	o := makeOptions(opts)
-	return openDescribed(path, mode, header.NPY{MaxHeaderLen: o.maxHeaderLen})
+	return openFormat(path, mode, makeOptions(opts))
 }
 
 // OpenRawFile opens the file at path, of any dtype, mapping it in the given
@@ -206,7 +210,7 @@ func mapDescribed(osf *os.File, path string, mode mmap.Mode, d header.Describer)
 	}
 	hdr, err := d.Describe(m, int64(m.Len()))
 	if err != nil {
-		if _, ok := d.(header.NPY); ok && errors.Is(err, header.ErrFormat) && isZip(m.Bytes()) {
+		if isNPY(d) && errors.Is(err, header.ErrFormat) && isZip(m.Bytes()) {
 			err = archiveHint(path, m, int64(m.Len()), err)
 		} else {
 			err = pathError("open", path, err)
@@ -304,8 +308,13 @@ func (f *File) Close() error {
 		return nil
 	}
 	var err error
+	if f.finish != nil {
+		err = f.finish()
+	}
 	if f.sync {
-		err = f.m.Flush()
+		if ferr := f.m.Flush(); err == nil {
+			err = ferr
+		}
 		if serr := f.os.f.Sync(); err == nil {
 			err = serr
 		}
@@ -353,9 +362,14 @@ type Array[T Element] struct {
 	*File
 }
 
-// Open opens the .npy file at path as an array of T, mapping it in the given
-// mode. T must match the file's dtype in kind and size; byte order may
+// Open opens the array file at path as an array of T, mapping it in the
+// given mode. T must match the file's dtype in kind and size; byte order may
 // differ. Records, strings and datetimes open with [OpenFile].
+//
+// A file that starts as a .npy file does is read as one. Any other is read
+// in the registered format that claims it by its first bytes, or else by
+// its name — MRC, NIfTI, FITS, TIFF, ENVI, SpikeGLX or WAV (see Formats in
+// the package doc) — unless the [Format] option names the format.
 func Open[T Element](path string, mode mmap.Mode, opts ...Option) (*Array[T], error) {
 	return typedOrClose[T](OpenFile(path, mode, opts...))
 }

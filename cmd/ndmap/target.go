@@ -367,7 +367,9 @@ func openTarget(t target, raw *rawFlags) (*array.File, error) {
 		return openMember(t.path, t.member)
 	}
 	if kind == kindNPY {
-		return array.OpenFile(t.path, mmap.ReadOnly, openOpts()...)
+		// sniff has decided (--format npy included): array must not
+		// choose another format by the file's bytes.
+		return array.OpenFile(t.path, mmap.ReadOnly, append(openOpts(), array.Format("npy"))...)
 	}
 	arch, err := readArchive(t.path)
 	if err != nil {

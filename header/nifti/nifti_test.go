@@ -13,10 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
-	"github.com/ndmap/ndmap/mmap"
 )
 
 // manifest is what nibabel reads from the fixtures (testdata/nifti/gen.py).
@@ -105,72 +103,47 @@ func strFloats(t testing.TB, ss []string) []float64 {
 	return out
 }
 
-// values opens the file through the array package with d and returns its
-// stored values in Fortran order (nibabel's ravel(order="F")), complex
-// items as two values and colour records as their bytes. It is the one
-// place the tests read data through array.
+// values reads the file at path, which d describes, and returns its stored
+// values in Fortran order (nibabel's ravel(order="F")), complex items as two
+// values and colour records as their bytes. It decodes the bytes itself:
+// the array package imports this one, so its tests cannot read through it.
 func values(t testing.TB, path string, d header.Describer) []float64 {
 	t.Helper()
-	f, err := array.OpenRawFile(path, mmap.ReadOnly, d)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	u := f.Items()
-	dt := f.Header().DType
-	if dt.Kind == layout.Struct {
-		v, err := u.T().Reshape(u.Size()) // Fortran order
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []float64
-		for i := range v.Size() {
-			for _, c := range v.Bytes(i) {
-				out = append(out, float64(c))
-			}
-		}
-		return out
+	h, err := d.Describe(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
 	}
-	one := func(x float64) []float64 { return []float64{x} }
-	switch {
-	case dt.Kind == layout.Uint && dt.Size == 1:
-		return collect(t, u, func(x uint8) []float64 { return one(float64(x)) })
-	case dt.Kind == layout.Int && dt.Size == 1:
-		return collect(t, u, func(x int8) []float64 { return one(float64(x)) })
-	case dt.Kind == layout.Int && dt.Size == 2:
-		return collect(t, u, func(x int16) []float64 { return one(float64(x)) })
-	case dt.Kind == layout.Uint && dt.Size == 2:
-		return collect(t, u, func(x uint16) []float64 { return one(float64(x)) })
-	case dt.Kind == layout.Int && dt.Size == 4:
-		return collect(t, u, func(x int32) []float64 { return one(float64(x)) })
-	case dt.Kind == layout.Uint && dt.Size == 4:
-		return collect(t, u, func(x uint32) []float64 { return one(float64(x)) })
-	case dt.Kind == layout.Int && dt.Size == 8:
-		return collect(t, u, func(x int64) []float64 { return one(float64(x)) })
-	case dt.Kind == layout.Uint && dt.Size == 8:
-		return collect(t, u, func(x uint64) []float64 { return one(float64(x)) })
-	case dt.Kind == layout.Float && dt.Size == 4:
-		return collect(t, u, func(x float32) []float64 { return one(float64(x)) })
-	case dt.Kind == layout.Float && dt.Size == 8:
-		return collect(t, u, func(x float64) []float64 { return one(x) })
-	case dt.Kind == layout.Complex && dt.Size == 8:
-		return collect(t, u, func(x complex64) []float64 { return []float64{float64(real(x)), float64(imag(x))} })
-	case dt.Kind == layout.Complex && dt.Size == 16:
-		return collect(t, u, func(x complex128) []float64 { return []float64{real(x), imag(x)} })
-	}
-	t.Fatalf("values: dtype %v", dt)
-	return nil
+	return decodeItems(t, h.DType, b[h.DataOffset:h.DataOffset+h.DataSize()])
 }
 
-func collect[T array.Element](t testing.TB, u array.Items, conv func(T) []float64) []float64 {
+// decodeItems returns the items of dtype dt in data, in the order they are
+// stored, complex items as two values and records as their bytes.
+func decodeItems(t testing.TB, dt layout.DType, data []byte) []float64 {
 	t.Helper()
-	v, err := array.As[T](u)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []float64
-	for x := range v.T().Values() { // C order of the transpose: Fortran order
-		out = append(out, conv(x)...)
+	for i := 0; i+dt.Size <= len(data); i += dt.Size {
+		item := data[i : i+dt.Size]
+		switch dt.Kind {
+		case layout.Int:
+			out = append(out, float64(dt.Int(item)))
+		case layout.Uint:
+			out = append(out, float64(dt.Uint(item)))
+		case layout.Float:
+			out = append(out, dt.Float(item))
+		case layout.Complex:
+			c := dt.Complex(item)
+			out = append(out, real(c), imag(c))
+		case layout.Struct:
+			for _, c := range item {
+				out = append(out, float64(c))
+			}
+		default:
+			t.Fatalf("decodeItems: dtype %v", dt)
+		}
 	}
 	return out
 }

@@ -12,10 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
-	"github.com/ndmap/ndmap/mmap"
 )
 
 // manifest is what scipy (or soundfile) reads from the fixtures
@@ -76,59 +74,56 @@ func floats(t testing.TB, raw []json.RawMessage) []float64 {
 	return out
 }
 
-// values opens the file through the array package with d and returns its
-// samples in C order. Packed samples (a last axis of bytes) are returned as
-// scipy widens them: the sample in the top bytes of an int32. It is the one
-// place the tests read data through array.
+// values reads the file at path with d and returns its samples in C order.
+// Packed samples (a last axis of bytes) are returned as scipy widens them:
+// the sample in the top bytes of an int32. It decodes the bytes itself: the
+// array package imports this one, so its tests cannot read through it.
 func values(t testing.TB, path string, d Describer) []float64 {
 	t.Helper()
-	h, err := d.Read(fileReader(t, path))
+	r, size := fileReader(t, path)
+	h, err := d.Read(r, size)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := array.OpenRawFile(path, mmap.ReadOnly, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	u := f.Items()
-	switch dt := f.Header().DType; {
-	case h.Packed:
-		v := collect[uint8](t, u)
-		width := h.BlockAlign / h.Channels
-		var out []float64
-		for i := 0; i < len(v); i += width {
-			var x uint64
-			for j := range width {
-				k := i + j
-				if h.ByteOrder() == layout.BigEndian {
-					k = i + width - 1 - j
-				}
-				x |= uint64(v[k]) << (64 - 8*width + 8*j)
-			}
-			// scipy puts the sample in the top bytes of an int32 (or int64).
-			if width == 3 {
-				out = append(out, float64(int32(x>>32)))
-			} else {
-				out = append(out, float64(int64(x)))
-			}
+	b, _ := os.ReadFile(path)
+	dt := h.Array.DType
+	var v []float64
+	data := b[h.Array.DataOffset : h.Array.DataOffset+h.Array.DataSize()]
+	for i := 0; i+dt.Size <= len(data); i += dt.Size {
+		item := data[i : i+dt.Size]
+		switch dt.Kind {
+		case layout.Int:
+			v = append(v, float64(dt.Int(item)))
+		case layout.Uint:
+			v = append(v, float64(dt.Uint(item)))
+		case layout.Float:
+			v = append(v, dt.Float(item))
+		default:
+			t.Fatalf("values: dtype %v", dt)
 		}
-		return out
-	case dt.Kind == layout.Uint && dt.Size == 1:
-		return collect[uint8](t, u)
-	case dt.Kind == layout.Int && dt.Size == 2:
-		return collect[int16](t, u)
-	case dt.Kind == layout.Int && dt.Size == 4:
-		return collect[int32](t, u)
-	case dt.Kind == layout.Int && dt.Size == 8:
-		return collect[int64](t, u)
-	case dt.Kind == layout.Float && dt.Size == 4:
-		return collect[float32](t, u)
-	case dt.Kind == layout.Float && dt.Size == 8:
-		return collect[float64](t, u)
 	}
-	t.Fatalf("values: dtype %v", f.Header().DType)
-	return nil
+	if !h.Packed {
+		return v
+	}
+	width := h.BlockAlign / h.Channels
+	var out []float64
+	for i := 0; i < len(v); i += width {
+		var x uint64
+		for j := range width {
+			k := i + j
+			if h.ByteOrder() == layout.BigEndian {
+				k = i + width - 1 - j
+			}
+			x |= uint64(v[k]) << (64 - 8*width + 8*j)
+		}
+		// scipy puts the sample in the top bytes of an int32 (or int64).
+		if width == 3 {
+			out = append(out, float64(int32(x>>32)))
+		} else {
+			out = append(out, float64(int64(x)))
+		}
+	}
+	return out
 }
 
 // fileReader returns the contents of the file at path as a reader and its
@@ -140,19 +135,6 @@ func fileReader(t testing.TB, path string) (*bytes.Reader, int64) {
 		t.Fatal(err)
 	}
 	return bytes.NewReader(b), int64(len(b))
-}
-
-func collect[T int16 | int32 | int64 | uint8 | float32 | float64](t testing.TB, u array.Items) []float64 {
-	t.Helper()
-	v, err := array.As[T](u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []float64
-	for x := range v.Values() {
-		out = append(out, float64(x))
-	}
-	return out
 }
 
 // Every fixture reads with the reference reader's sample rate, dtype,
