@@ -97,6 +97,24 @@ func DescribeFile(path string, d Describer) (*Header, error) {
 	return h, nil
 }
 
+// ReadFileWith opens the file at path, calls read with it and its size, and
+// closes it: the path-based form of a format's Read(r, size), as
+// [DescribeFile] is of a Describer. Errors name the file as DescribeFile's
+// do.
+func ReadFileWith[H any](path string, read func(r io.ReaderAt, size int64) (H, error)) (H, error) {
+	var zero H
+	f, size, err := openFile(path)
+	if err != nil {
+		return zero, err
+	}
+	defer f.Close()
+	h, err := read(f, size)
+	if err != nil {
+		return zero, inFile(path, err)
+	}
+	return h, nil
+}
+
 // openFile opens the file at path for reading and returns its size.
 func openFile(path string) (*os.File, int64, error) {
 	f, err := os.Open(path)

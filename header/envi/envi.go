@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -264,18 +263,9 @@ func (h *Header) SetList(key string, items ...string) {
 // ReadFile reads the ENVI header file called name (the .hdr, not the data
 // file; see [HeaderFile]).
 func ReadFile(name string) (*Header, error) {
-	f, err := os.Open(name)
+	h, err := header.ReadFileWith(name, Read)
 	if err != nil {
-		return nil, fmt.Errorf("envi: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("envi: %w", err)
-	}
-	h, err := Read(f, fi.Size())
-	if err != nil {
-		return nil, fmt.Errorf("envi: %s: %w", name, err)
+		return nil, err
 	}
 	return h, nil
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"math/big"
-	"os"
 	"strconv"
 	"strings"
 
@@ -182,16 +181,7 @@ func isWCS(key string) bool {
 
 // ReadFile reads the HDUs of the FITS file called name.
 func ReadFile(name string) (*File, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("fits: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("fits: %w", err)
-	}
-	return Read(f, fi.Size())
+	return header.ReadFileWith(name, Read)
 }
 
 // fail returns a FormatError at byte off whose message starts with the

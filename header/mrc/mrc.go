@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
@@ -122,16 +121,7 @@ func (Describer) Describe(r io.ReaderAt, size int64) (*header.Header, error) {
 
 // ReadFile reads the header of the MRC file called name.
 func ReadFile(name string) (*Header, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("mrc: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("mrc: %w", err)
-	}
-	return Read(f, fi.Size())
+	return header.ReadFileWith(name, Read)
 }
 
 // Read reads and checks the header of an MRC file of the given size: the

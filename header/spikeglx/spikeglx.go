@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -130,18 +129,9 @@ func (m *Meta) Describe(_ io.ReaderAt, size int64) (*header.Header, error) {
 // ReadFile reads the SpikeGLX .meta file called name (not the .bin; see
 // [MetaFile]) and names its stream from the file name.
 func ReadFile(name string) (*Meta, error) {
-	f, err := os.Open(name)
+	m, err := header.ReadFileWith(name, Read)
 	if err != nil {
-		return nil, fmt.Errorf("spikeglx: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("spikeglx: %w", err)
-	}
-	m, err := Read(f, fi.Size())
-	if err != nil {
-		return nil, fmt.Errorf("spikeglx: %s: %w", name, err)
+		return nil, err
 	}
 	m.Stream = StreamName(name)
 	return m, nil

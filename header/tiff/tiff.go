@@ -3,10 +3,8 @@ package tiff
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"math"
-	"os"
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
@@ -87,18 +85,9 @@ func (Describer) Describe(r io.ReaderAt, size int64) (*header.Header, error) {
 
 // ReadFile reads the TIFF file called name; see [Read].
 func ReadFile(name string) (*Series, error) {
-	f, err := os.Open(name)
+	s, err := header.ReadFileWith(name, Read)
 	if err != nil {
-		return nil, fmt.Errorf("tiff: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("tiff: %w", err)
-	}
-	s, err := Read(f, fi.Size())
-	if err != nil {
-		return nil, fmt.Errorf("tiff: %s: %w", name, err)
+		return nil, err
 	}
 	return s, nil
 }

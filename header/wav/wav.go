@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
@@ -92,16 +91,7 @@ func (d Describer) Describe(r io.ReaderAt, size int64) (*header.Header, error) {
 // ReadFile reads the header of the WAV file called name, with the zero
 // Describer.
 func ReadFile(name string) (*Header, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, fmt.Errorf("wav: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("wav: %w", err)
-	}
-	return Read(f, fi.Size())
+	return header.ReadFileWith(name, Read)
 }
 
 // Read reads the header of a WAV file of the given size with the zero

@@ -196,12 +196,14 @@ var errorTests = []struct {
 	{"bad_data_first.wav", "wav: data chunk comes before the fmt chunk at byte 12"},
 }
 
-// Errors name the field and its byte offset.
+// Errors name the file, the field and its byte offset.
 func TestReadErrors(t *testing.T) {
 	for _, tt := range errorTests {
-		_, err := ReadFile(fixture(tt.file))
-		if err == nil || err.Error() != tt.want {
-			t.Errorf("ReadFile(%s) = %v,\nwant %s", tt.file, err, tt.want)
+		name := fixture(tt.file)
+		want := strings.Replace(tt.want, "wav: ", "wav: "+name+": ", 1)
+		_, err := ReadFile(name)
+		if err == nil || err.Error() != want {
+			t.Errorf("ReadFile(%s) = %v,\nwant %s", tt.file, err, want)
 		}
 	}
 }
