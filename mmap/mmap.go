@@ -387,3 +387,66 @@ func (m *Map) Close() error {
 	m.cleanup.Stop()
 	return st.close()
 }
+
+// Preallocate reserves space on the device for the first size bytes of f,
+// an open file being written, and extends f to size bytes if it is
+// shorter: writes within those bytes, through a map or through f, then
+// cannot fail for want of space. Without it a file made long by truncation
+// is sparse, and a full disk is found only when a page of a map is first
+// written back or, on some systems, first touched, where it is a fault
+// (SIGBUS on Unix) that ends the program; with it, a full disk is an error
+// here, before anything is written.
+//
+// Preallocation writes nothing: the file system marks the blocks as its
+// own but unwritten (fallocate on Linux, F_PREALLOCATE on macOS, the
+// allocation size on Windows), which takes a moment however big the file.
+// The blocks are taken at once, so a file that would mostly stay sparse
+// costs its whole size. Where the system or the file system has no way to
+// reserve space without writing it, Preallocate returns an error wrapping
+// [errors.ErrUnsupported] and changes nothing; a full device gives an error
+// wrapping the system's (syscall.ENOSPC on Unix).
+func Preallocate(f *os.File, size int64) error {
+	if size < 0 {
+		return fmt.Errorf("mmap: %s: Preallocate(%d): %w", f.Name(), size, ErrRange)
+	}
+	if size == 0 {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("mmap: %w", err)
+	}
+	if err := preallocate(f, size); err != nil {
+		// Some file systems (ext4) keep what they reserved before the
+		// device filled up, and the longer size: give both back.
+		if now, serr := f.Stat(); serr == nil && now.Size() > st.Size() {
+			f.Truncate(st.Size())
+		}
+		return fmt.Errorf("mmap: %s: reserving %d bytes: %w", f.Name(), size, err)
+	}
+	return nil
+}
+
+// SyncData waits until the data written to f, and what is needed to read
+// it back (its size, not its times), is on the device: fdatasync where the
+// system has it, which saves a write of the file's metadata that fsync
+// makes; fsync elsewhere (on macOS with F_FULLFSYNC, as [os.File.Sync]
+// does, since plain fsync there leaves the data in the drive's cache).
+func SyncData(f *os.File) error {
+	if err := datasync(f); err != nil {
+		return fmt.Errorf("mmap: %w", err)
+	}
+	return nil
+}
+
+// extend makes f size bytes long if it is shorter.
+func extend(f *os.File, size int64) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.Size() < size {
+		return f.Truncate(size)
+	}
+	return nil
+}
