@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/osfile"
 	"github.com/ndmap/ndmap/layout"
 )
 
@@ -43,7 +44,7 @@ type Appender struct {
 // [ErrHeaderFull] if the header has no room for a longer first axis at all.
 func OpenAppender(path string, opts ...Option) (*Appender, error) {
 	o := makeOptions(opts)
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	f, err := osfile.Open(path, os.O_RDWR)
 	if err != nil {
 		return nil, err
 	}

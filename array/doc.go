@@ -23,6 +23,12 @@
 // (a record at the start of the file gives the shape); the dtype comes from
 // the Go type.
 //
+// Files are regular files or block devices (a disk or a loop device, mapped
+// to its end as np.memmap maps it). A path that names anything else — a
+// named pipe, whose open would wait for some process to write to it, a
+// socket, a character device, a directory — is refused before it is read,
+// with an *fs.PathError that matches fs.ErrInvalid.
+//
 // # Names
 //
 // Every constructor is named for what it does, and comes in two forms. The

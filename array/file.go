@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/osfile"
 	"github.com/ndmap/ndmap/layout"
 	"github.com/ndmap/ndmap/mmap"
 )
@@ -125,15 +126,17 @@ func (s *sharedFile) release() error {
 	return nil
 }
 
-// openOS opens path with the access mode needs. Its errors are the
-// *fs.PathError of os.OpenFile.
+// openOS opens path with the access mode needs. Its errors are
+// *fs.PathErrors, as those of os.OpenFile: a path that names anything but a
+// regular file or a block device (a named pipe, which would block, a
+// directory, a character device) is refused before it is read.
 func openOS(path string, mode mmap.Mode) (*os.File, error) {
 	switch mode {
 	case mmap.ReadOnly, mmap.CopyOnWrite:
 		// A private mapping is writable even over a file opened for reading.
-		return os.Open(path)
+		return osfile.Open(path, os.O_RDONLY)
 	case mmap.ReadWrite:
-		return os.OpenFile(path, os.O_RDWR, 0)
+		return osfile.Open(path, os.O_RDWR)
 	}
 	panic(fmt.Sprintf("array: unknown mmap.Mode %d", mode))
 }
@@ -181,14 +184,14 @@ func openDescribed(path string, mode mmap.Mode, d header.Describer) (*File, erro
 }
 
 func mapDescribed(osf *os.File, path string, mode mmap.Mode, d header.Describer) (*File, error) {
-	st, err := osf.Stat()
+	size, err := osfile.Size(osf)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDescription(path, d, st.Size()); err != nil {
+	if err := checkDescription(path, d, size); err != nil {
 		return nil, err
 	}
-	m, err := mmap.MapRegion(osf, mode, 0, st.Size())
+	m, err := mmap.MapRegion(osf, mode, 0, size)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+
+	"github.com/ndmap/ndmap/internal/osfile"
 )
 
 // Mode says how a file is mapped.
@@ -225,21 +227,26 @@ func openFlag(mode Mode) (int, error) {
 
 // Open maps the whole of the named file in the given mode. The map owns the
 // file it opens, and Close closes it. An empty file gives an empty map.
+//
+// Open and OpenRegion map regular files and block devices (to their end).
+// Anything else — a named pipe, which would block, a directory, a socket, a
+// character device — is refused before it is read, with an *fs.PathError
+// that matches fs.ErrInvalid.
 func Open(path string, mode Mode) (*Map, error) {
 	flag, err := openFlag(mode)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, flag, 0)
+	f, err := osfile.Open(path, flag)
 	if err != nil {
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
-	fi, err := f.Stat()
+	size, err := osfile.Size(f)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
-	m, err := mapFile(f, true, mode, 0, fi.Size())
+	m, err := mapFile(f, true, mode, 0, size)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -255,7 +262,7 @@ func OpenRegion(path string, mode Mode, off, n int64) (*Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, flag, 0)
+	f, err := osfile.Open(path, flag)
 	if err != nil {
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
@@ -281,11 +288,11 @@ func MapRegion(f *os.File, mode Mode, off, n int64) (*Map, error) {
 	if off < 0 || n < 0 {
 		return nil, fmt.Errorf("mmap: %s: region at %d of %d bytes: %w", f.Name(), off, n, ErrRange)
 	}
-	fi, err := f.Stat()
+	size, err := osfile.Size(f)
 	if err != nil {
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
-	if size := fi.Size(); off > size || n > size-off {
+	if off > size || n > size-off {
 		return nil, fmt.Errorf("mmap: %s: region [%d, %d+%d) extends past the end of the file at %d: %w",
 			f.Name(), off, off, n, size, ErrRange)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/osfile"
 )
 
 func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
@@ -171,7 +172,7 @@ type section struct {
 func (s section) Close() error { return s.f.Close() }
 
 func openSection(path string, off, n int64) (io.ReadCloser, error) {
-	f, err := os.Open(path)
+	f, err := osfile.Open(path, os.O_RDONLY)
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,12 @@
 // archive and one ending in .npy as a .npy file; other names are told apart
 // by their first bytes.
 //
+// Inputs are regular files, or block devices (a disk image on a loop
+// device, read as a raw file to its end). Anything else — a named pipe, a
+// socket, a character device such as /dev/zero, a directory — is refused
+// with exit 1 before it is read, since a pipe would keep ndmap waiting for
+// a writer and a device would never end.
+//
 // # Raw files
 //
 // Files without a .npy header are described with flags, as np.memmap and

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/osfile"
 	"github.com/ndmap/ndmap/layout"
 	"github.com/ndmap/ndmap/mmap"
 )
@@ -284,7 +285,7 @@ func sniff(path string) (int, error) {
 	case ".npy":
 		return kindNPY, nil
 	}
-	f, err := os.Open(path)
+	f, err := osfile.Open(path, os.O_RDONLY)
 	if err != nil {
 		return 0, err
 	}
