@@ -148,9 +148,17 @@
 // [Save] writes any view — a [View] or [Items], strided or not — to a .npy
 // file as np.save does, keeping its dtype; [SaveRaw] writes the bare items
 // as tofile does, and [SaveArchive] several named views as an .npz archive,
-// stored or, with [Compress], deflated. Each writes a temporary file in the
-// same directory and renames it into place, so a failed save leaves no
-// partial file under the target's name. Stored members are aligned so that
+// stored or, with [Compress], deflated; [SaveFunc] writes anything through
+// a function. Each writes the file apart from its name and gives it the name
+// once it is complete and on the device, so a save that fails or is killed
+// leaves no partial file under the target's name — on Linux, where the file
+// is written unnamed (O_TMPFILE), no file at all; elsewhere, after a kill,
+// one named "."+name+".tmp" and random letters. The Create functions make
+// their file the same way, naming it once its header is written and its
+// size set. Like np.save, which writes in place, they keep the mode of the
+// file they replace, write through a symbolic link to the file it names,
+// give a new file 0666 less the umask, and refuse a path that names a
+// directory, a named pipe or a device. Stored members are aligned so that
 // [OpenMember] maps them with typed, zero-copy access. [Write] and [Read]
 // write and read .npy streams; Read allocates only as the data arrives.
 //

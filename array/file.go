@@ -44,6 +44,7 @@ type options struct {
 	maxHeaderLen int
 	maxInflated  int64
 	compress     bool
+	preallocate  bool
 }
 
 // MaxHeaderLen raises (or lowers) the longest .npy header text that is read,
@@ -59,6 +60,17 @@ func MaxInflated(n int64) Option { return func(o *options) { o.maxInflated = n }
 // does. Without it members are stored, as np.savez stores them, and can be
 // mapped in place.
 func Compress() Option { return func(o *options) { o.compress = true } }
+
+// Preallocate makes the Create functions, and [SaveFunc] given a size,
+// reserve the file's space on the device before anything is written
+// ([mmap.Preallocate]), so that a device too full for the file is an error
+// from Create rather than a fault (SIGBUS) that kills the program when a
+// page written through a view cannot be stored. Reserving writes nothing
+// and takes a moment whatever the size, but takes the whole size from the
+// device at once, where a sparse file takes only the pages written; a
+// system or file system that cannot reserve space without writing it gives
+// an error wrapping errors.ErrUnsupported.
+func Preallocate() Option { return func(o *options) { o.preallocate = true } }
 
 func makeOptions(opts []Option) options {
 	o := options{maxInflated: 1 << 30}
