@@ -116,8 +116,13 @@
 // by the raw flags. Data bytes are copied unchanged — same dtype, byte
 // order and memory order — behind headers written as NumPy writes them, a
 // megabyte at a time; members read from an archive have their checksums
-// verified. Output is written to a temporary file beside OUT and renamed
-// into place, so a failure leaves no partial file.
+// verified. Each output file is written apart from its name and named only
+// once it is complete and on the disk (as array.SaveFunc writes), so a
+// failure or a kill leaves no partial file: on Linux nothing at all, as the
+// file is written unnamed. Its space is reserved first where the file
+// system can, so a disk too full for it stops convert before it writes. A
+// new file gets 0666 less the umask, a replaced one keeps its mode, and an
+// OUT that is a symbolic link writes the file it names.
 //
 // # Progress
 //
