@@ -140,9 +140,14 @@
 //
 // An [Appender] adds rows along the first axis of an existing .npy file
 // without rewriting it: the rows are written after the data, then the
-// header is rewritten in place with the new shape, in one write, using the
-// spare spaces NumPy leaves in it. A process killed at any moment leaves a
-// file that NumPy loads, with every row whose [Append] returned. A header
+// header is rewritten in place with the new shape, writing only the bytes
+// that change, using the spare spaces NumPy leaves in it. A process killed
+// at any moment leaves a file that NumPy loads, with every row whose
+// [Append] returned. By default each append syncs its rows (fdatasync)
+// before the header counts them, one sync per append, so that after a
+// machine stops the file never counts rows that are not on the device;
+// [Appender.SetGroupCommit] syncs every n appends or every so often
+// instead, and [Appender] states what survives with each setting. A header
 // with no room for the new shape gives [ErrHeaderFull].
 //
 // [Save] writes any view — a [View] or [Items], strided or not — to a .npy
