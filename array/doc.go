@@ -118,25 +118,31 @@
 // the machine stops. [CreateRaw] makes a headerless file as np.memmap does,
 // or one whose leading record gives the shape.
 //
-// A file bigger than memory is written in bounded memory a block at a time:
-// fill a block of rows through its view, [View.Flush] it, then
-// [View.Advise] it with [mmap.DontNeed] so that its pages leave the
-// process's memory (they are on the device, and the kernel may drop them
-// from its cache too). The process then holds about one block, whatever
-// the size of the file: under 40 MiB for a 4 GiB file written in blocks of
-// 16 MiB, where a plain fill grows to the whole file. Without the Flush the
-// process stays as small and the fill runs faster, the kernel writing the
-// blocks back in its own time within its limits on dirty pages; with it,
-// each block is on the device before the next begins:
+// The recommended way to produce a file, and the one for a file bigger
+// than memory, is to fill it in order a block at a time with
+// [WriteValues] (or [File.WriteAt] for bytes), which writes through the
+// file rather than the mapping: it runs at the speed of plain buffered
+// writes, where a first write through a view costs a page fault and a
+// zeroed page per page, two to three times slower (bench/RESULTS.md), and
+// the process holds no more than the block it fills, since the pages
+// written are the system's cache, not the process's mapping, and the
+// kernel writes them back in its own time. With [Preallocate] the space is
+// reserved first, so a device too small for the file is an error from
+// Create, and the fill is faster still on file systems that allocate as
+// they write back. Views stay usable throughout, for values written out
+// of order:
 //
-//	a, err := array.Create[float32]("big.npy", []int{rows, cols})
-//	for i := 0; i < rows; i += block {
-//		part := a.Slice(array.Range(i, min(i+block, rows)))
-//		part.CopyFrom(next(block)) // or Set, Fill, a []T from Contiguous
-//		part.Flush()
-//		part.Advise(mmap.DontNeed)
+//	a, err := array.Create[float32]("big.npy", []int{rows, cols}, array.Preallocate())
+//	for i := 0; i < rows*cols; i += len(block) {
+//		next(block)                           // the next values, in C order
+//		err = array.WriteValues(a, i, block)
 //	}
-//	err = a.Close()
+//	err = a.Close()                           // returns once all is on the device
+//
+// A file filled through its views instead is kept in bounded memory by
+// flushing each block of rows with [View.Flush] and dropping it with
+// [View.Advise] and [mmap.DontNeed]: the process then holds about one
+// block, where a plain fill through views grows to the whole file.
 //
 // An [Appender] adds rows along the first axis of an existing .npy file
 // without rewriting it: the rows are written after the data, then the
