@@ -186,7 +186,9 @@
 // A View (or Items) may be read from several goroutines at once, and
 // written where they write different elements, as a slice may. A File's
 // Close must not run while other goroutines use views of the file, except
-// code inside [File.Guard], which Close waits for. An Archive's methods and
+// code inside [File.Guard], which Close waits for: a read racing Close may
+// touch memory no longer mapped, a segmentation fault that ends the program
+// rather than a panic. An Archive's methods and
 // the functions that open its members may run concurrently, Close
 // included; after Close they return an error wrapping [ErrClosed]. An
 // [Appender] is for one goroutine at a time.

@@ -302,6 +302,13 @@ func (f *File) Guard(fn func() error) error {
 // through one panics. Closing twice is harmless. A file made by one of the
 // Create functions is first flushed: Close returns once its data is on the
 // device.
+//
+// Close must not run while another goroutine reads or writes through a view
+// of the file, except inside [File.Guard], which Close waits for. A view
+// checks that its file is open before each access, but the check and the
+// access are not atomic: a goroutine caught between them touches memory
+// that is no longer mapped, which is a segmentation fault (SIGSEGV on Unix)
+// that ends the program — not a panic, nor an error.
 func (f *File) Close() error {
 	if f == memoryFile || f.closed.Swap(true) {
 		return nil

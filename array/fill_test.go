@@ -3,6 +3,8 @@ package array_test
 import (
 	"errors"
 	"io"
+	"os"
+	"runtime"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -101,4 +103,29 @@ func TestFileWriteAt(t *testing.T) {
 		}
 	}()
 	array.WriteValues(a, 8, []uint8{1, 2, 3})
+}
+
+// A view copied out of a file that shrank under it fails with the offset
+// of the first byte lost, not of the page the copy happened to touch first.
+func TestCopyToFaultOffset(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows does not let a mapped file shrink")
+	}
+	path := filepath.Join(t.TempDir(), "s.npy")
+	a, err := array.Create[int64](path, []int{1 << 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	keep := int64(128 + 8*1000)
+	if err := os.Truncate(path, keep); err != nil {
+		t.Fatal(err)
+	}
+	page := int64(os.Getpagesize())
+	buf := make([]int64, a.Size())
+	err = a.Guard(func() error { a.CopyTo(buf); return nil })
+	var fe *mmap.FaultError
+	if want := (keep + page - 1) / page * page; !errors.As(err, &fe) || fe.Offset != want {
+		t.Errorf("CopyTo from a file shrunk to %d bytes = %v, want a fault at byte %d", keep, err, want)
+	}
 }

@@ -120,6 +120,7 @@ type state struct {
 	mem   []byte  // the whole mapping, from the aligned offset; nil when empty
 	base  uintptr // address of mem[0]
 	delta int     // requested offset minus aligned offset
+	off   int64   // requested offset in the file
 	n     int     // length of the region
 	f     *os.File
 	own   bool // Close closes f
@@ -333,7 +334,7 @@ func mapFile(f *os.File, own bool, mode Mode, off, n int64) (*Map, error) {
 	if n > math.MaxInt-delta {
 		return nil, fmt.Errorf("mmap: %s: region of %d bytes: %w", f.Name(), n, ErrTooLarge)
 	}
-	st := &state{delta: int(delta), n: int(n), f: f, own: own, name: f.Name()}
+	st := &state{delta: int(delta), off: off, n: int(n), f: f, own: own, name: f.Name()}
 	if n > 0 {
 		mem, err := mmap(f, mode, aligned, int(delta+n))
 		if err != nil {
