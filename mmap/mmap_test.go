@@ -855,10 +855,14 @@ func TestCleanup(t *testing.T) {
 	}
 	path := writeFile(t, pattern(page))
 	before := openFDs(t)
+	// Held until counted, so that no collection releases some before.
+	held := make([]*mmap.Map, 0, 100)
 	for range 100 {
-		if _, err := mmap.Open(path, mmap.ReadOnly); err != nil {
+		m, err := mmap.Open(path, mmap.ReadOnly)
+		if err != nil {
 			t.Fatal(err)
 		}
+		held = append(held, m)
 	}
 	if mid := openFDs(t); mid < before+100 {
 		t.Fatalf("%d descriptors open with 100 maps, %d before", mid, before)
@@ -866,6 +870,8 @@ func TestCleanup(t *testing.T) {
 	if n := mappingsOf(t, path); n != 100 {
 		t.Fatalf("%d mappings of the file with 100 maps", n)
 	}
+	runtime.KeepAlive(held)
+	held = nil
 	after, mapped := 0, 0
 	for range 50 {
 		runtime.GC()
