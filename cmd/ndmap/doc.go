@@ -64,7 +64,10 @@
 // show prints the array as NumPy's print does with its default options:
 // numbers of an array share one format, lines wrap at 75 columns, and
 // arrays of more than 1000 items are summarised with "..." keeping 3 items
-// at each end of every axis. A first line gives the target, dtype and
+// at each end of every axis, whatever the size of an item (an array of 2^62
+// items of zero bytes prints at once). A sub-array field of more than 1000
+// elements is summarised the same way, where NumPy 1.24 prints it whole, so
+// that the output stays bounded. A first line gives the target, dtype and
 // shape. Without a member, show prints every array of an archive.
 //
 // show --json prints exactly one JSON object, {"dtype": "<f4", "shape":
@@ -86,6 +89,12 @@
 //   - V (void): the bytes as a lower-case hex string;
 //   - records: an object keyed by field name in field order, sub-array
 //     fields as nested arrays, nested records as objects.
+//
+// JSON is never summarised, so show --json prints at most a million
+// elements (an item, or for records each value of each field, sub-arrays
+// element by element) unless --max-elements N allows more (0: no limit).
+// A larger array, or part of one, exits 1 saying how many elements it has
+// and how to ask for them; index a part of it to print that.
 //
 // # stats
 //

@@ -21,7 +21,7 @@ const (
 
 const usageText = `usage:
   ndmap info [raw flags] FILE...
-  ndmap show [--json] [raw flags] TARGET
+  ndmap show [--json [--max-elements N]] [raw flags] TARGET
   ndmap stats [--axis N] [--json] [raw flags] TARGET
   ndmap convert [--compress] [raw flags] IN OUT
 
@@ -30,6 +30,7 @@ archive.npz:member[INDEX]; INDEX is NumPy's: [2], [-1, ::2], ['field'].
 OUT is file.npy, file.npz or folder/.
 Flags:
   --json               print one JSON object instead of text (show, stats)
+  --max-elements N     print JSON of more than a million elements (show; 0: no limit)
   --axis N             statistics per index of axis N (stats)
   --compress           deflate the members of an .npz OUT (convert)
   --max-header-len N   read .npy headers longer than NumPy's limit (all)
