@@ -9,7 +9,12 @@
 // and compare View.Index, View.At, View.Values, View.CopyTo and
 // View.Slice with the same work done on a plain Go slice of the same data.
 // The archive benchmark reads every member of a 4000-member .npz with
-// array.OpenArchive and compares it with archive/zip.
+// array.OpenArchive and compares it with archive/zip. The writing
+// benchmarks make a 64 MiB .npy filled in order, with buffered writes and
+// an fsync against array.Create and WriteValues (through the file, with and
+// without Preallocate) and against a fill through the mapping, and append
+// 64 MiB in 1 MiB batches each synced, plain writes with an fdatasync per
+// batch against the Appender's default and a group commit.
 //
 // # Reading the results
 //
