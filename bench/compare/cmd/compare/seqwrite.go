@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/ndmap/ndmap/array"
@@ -61,23 +62,6 @@ func (b *bench) fillOrder() error {
 				s += float64(a.At(k, 0, 0))
 			}
 			return checkNote(s, want)
-		}
-		timed := func(write func() error) ([]float64, string) {
-			var samples []float64
-			note := ""
-			for range rounds {
-				os.Remove(path)
-				var err error
-				samples = append(samples, perOp(1, func() { err = write() }))
-				if err != nil {
-					return nil, "**" + err.Error() + "**"
-				}
-				if n := check(); n != "" {
-					note = n
-				}
-			}
-			os.Remove(path)
-			return samples, note
 		}
 		shape := []int{frames, frameSide, frameSide}
 		byFile := func(opts ...array.Option) func() error {
@@ -143,16 +127,15 @@ func (b *bench) fillOrder() error {
 		os.Remove(path)
 
 		g := b.group(fmt.Sprintf("create and fill in order a (%d, 256, 256) float32 .npy (%s), 1 MiB at a time, then close", frames, size(total)))
-		s, n := timed(byFile(array.Preallocate()))
-		ref := g.ref("ndmap Create(Preallocate) + WriteValues (through the file), Close", s, n)
-		s, n = timed(byFile())
-		g.add("ndmap Create (sparse) + WriteValues, Close", s, n)
-		s, n = timed(byMap(array.Preallocate()))
-		g.add("ndmap Create(Preallocate), copy into Contiguous() (through the map), Close", s, n)
-		s, n = timed(byMap())
-		g.add("ndmap Create (sparse), copy into Contiguous(), Close", s, n)
-		s, n = timed(plainWrite)
-		plain := g.add("plain os.File, buffered writes, fsync", s, n)
+		rs := interleaved(rounds, func() { os.Remove(path) }, []checked{
+			{byFile(array.Preallocate()), check}, {byFile(), check},
+			{byMap(array.Preallocate()), check}, {byMap(), check}, {plainWrite, check},
+		})
+		ref := addResult(g, "ndmap Create(Preallocate) + WriteValues (through the file), Close", rs[0], true)
+		addResult(g, "ndmap Create (sparse) + WriteValues, Close", rs[1], false)
+		addResult(g, "ndmap Create(Preallocate), copy into Contiguous() (through the map), Close", rs[2], false)
+		addResult(g, "ndmap Create (sparse), copy into Contiguous(), Close", rs[3], false)
+		plain := addResult(g, "plain os.File, buffered writes, fsync", rs[4], false)
 		var numpy *row
 		if b.numpyVer == "" {
 			g.skipped("NumPy open_memmap", "NumPy not available")
@@ -162,11 +145,11 @@ func (b *bench) fillOrder() error {
 			numpy = g.add("NumPy open_memmap(mode='w+'), a[k] = k, flush", res.NS, checkNote(res.Check, want))
 		}
 		os.Remove(path)
-		if len(ref.samples) > 0 && len(plain.samples) > 0 {
+		if ref != nil && plain != nil {
 			r := plain.median() / ref.median()
 			b.target(fmt.Sprintf("fill in order, %s: ndmap ≥ 0.9× plain buffered writes + fsync", size(total)), r >= 0.9, "%.2f×", r)
 		}
-		if numpy != nil && len(ref.samples) > 0 {
+		if numpy != nil && ref != nil {
 			r := numpy.median() / ref.median()
 			b.target(fmt.Sprintf("fill in order, %s: ndmap ≥ 1.0× NumPy open_memmap", size(total)), r >= 1.0, "%.2f×", r)
 		}
@@ -195,37 +178,18 @@ func (b *bench) appendSync() error {
 		return s
 	}
 	want := float64(frames) * float64(frames-1) / 2
-	rounds := b.cfg.costlyRound
-	timed := func(checked bool, write func() error) ([]float64, string) {
-		var samples []float64
-		note := ""
-		for range rounds {
-			os.Remove(path)
-			if err := array.Save(path, array.FromSlice([]float32{}, 0, frameSide, frameSide)); err != nil {
-				return nil, "**" + err.Error() + "**"
-			}
-			var err error
-			samples = append(samples, perOp(1, func() { err = write() }))
-			if err != nil {
-				return nil, "**" + err.Error() + "**"
-			}
-			if checked {
-				got, shape, err := array.Load[float32](path)
-				if err != nil {
-					note = "**" + err.Error() + "**"
-					continue
-				}
-				s := 0.0
-				for k := range shape[0] {
-					s += float64(got[k*frameElems])
-				}
-				if n := checkNote(s, want); n != "" {
-					note = n
-				}
-			}
+	// Syncs on a shared disk vary: more rounds than the costly workloads.
+	rounds := b.cfg.costlyRound + 2
+	check := func() string {
+		got, shape, err := array.Load[float32](path)
+		if err != nil {
+			return "**" + err.Error() + "**"
 		}
-		os.Remove(path)
-		return samples, note
+		s := 0.0
+		for k := range shape[0] {
+			s += float64(got[k*frameElems])
+		}
+		return checkNote(s, want)
 	}
 	appender := func(set func(*array.Appender)) func() error {
 		return func() error {
@@ -265,26 +229,98 @@ func (b *bench) appendSync() error {
 	}
 
 	// One untimed round first, as for fillOrder.
-	timed(false, plain(mmap.SyncData))
+	fresh0 := func() error {
+		os.Remove(path)
+		return array.Save(path, array.FromSlice([]float32{}, 0, frameSide, frameSide))
+	}
+	if err := fresh0(); err != nil {
+		return err
+	}
+	if err := plain(mmap.SyncData)(); err != nil {
+		return err
+	}
 
 	g := b.group(fmt.Sprintf("append %s to a .npy in 1 MiB batches, each synced", size(total)))
-	s, n := timed(true, appender(func(*array.Appender) {}))
-	ref := g.ref("ndmap Appender (default): each batch fdatasync'ed, then the header counts it", s, n)
-	s, n = timed(true, appender(func(a *array.Appender) { a.SetGroupCommit(1, 0) }))
-	g.add("ndmap Appender, SetGroupCommit(1, 0): rows synced, header rewritten and synced (2 syncs)", s, n)
-	s, n = timed(true, appender(func(a *array.Appender) { a.SetGroupCommit(16, 0) }))
-	g.add("ndmap Appender, SetGroupCommit(16, 0): a commit every 16 batches", s, n)
-	s, n = timed(true, appender(func(a *array.Appender) { a.SetGroupCommit(0, 50*time.Millisecond) }))
-	g.add("ndmap Appender, SetGroupCommit(0, 50ms): a commit every 50 ms", s, n)
-	s, n = timed(true, appender(func(a *array.Appender) { a.SetSync(false) }))
-	g.add("ndmap Appender, SetSync(false): one sync at Close", s, n)
-	s, _ = timed(false, plain(mmap.SyncData))
-	fair := g.add("plain os.File writes of the same batches, fdatasync after each (no header)", s, "")
-	s, _ = timed(false, plain(nil))
-	g.add("plain os.File writes of the same batches, one fsync at the end (no header, not crash-safe)", s, "")
-	if len(ref.samples) > 0 && len(fair.samples) > 0 {
+	fresh := func() {
+		os.Remove(path)
+		if err := array.Save(path, array.FromSlice([]float32{}, 0, frameSide, frameSide)); err != nil {
+			panic(err)
+		}
+	}
+	rs := interleaved(rounds, fresh, []checked{
+		{appender(func(*array.Appender) {}), check},
+		{appender(func(a *array.Appender) { a.SetGroupCommit(1, 0) }), check},
+		{appender(func(a *array.Appender) { a.SetGroupCommit(16, 0) }), check},
+		{appender(func(a *array.Appender) { a.SetGroupCommit(0, 50*time.Millisecond) }), check},
+		{appender(func(a *array.Appender) { a.SetSync(false) }), check},
+		{plain(mmap.SyncData), nil}, // no header to load
+		{plain(nil), nil},
+	})
+	os.Remove(path)
+	ref := addResult(g, "ndmap Appender (default): each batch fdatasync'ed, then the header counts it", rs[0], true)
+	addResult(g, "ndmap Appender, SetGroupCommit(1, 0): rows synced, header rewritten and synced (2 syncs)", rs[1], false)
+	addResult(g, "ndmap Appender, SetGroupCommit(16, 0): a commit every 16 batches", rs[2], false)
+	addResult(g, "ndmap Appender, SetGroupCommit(0, 50ms): a commit every 50 ms", rs[3], false)
+	addResult(g, "ndmap Appender, SetSync(false): one sync at Close", rs[4], false)
+	fair := addResult(g, "plain os.File writes of the same batches, fdatasync after each (no header)", rs[5], false)
+	addResult(g, "plain os.File writes of the same batches, one fsync at the end (no header, not crash-safe)", rs[6], false)
+	if ref != nil && fair != nil {
 		r := fair.median() / ref.median()
 		b.target(fmt.Sprintf("append %s synced per batch: ndmap ≥ 0.8× plain writes + fdatasync per batch", size(total)), r >= 0.8, "%.2f×", r)
 	}
 	return nil
+}
+
+// result is one row's rounds of an interleaved measurement.
+type result struct {
+	samples []float64
+	note    string
+}
+
+// checked is a write to time and the check of what it wrote, or nil.
+type checked struct {
+	write func() error
+	check func() string
+}
+
+// interleaved times rounds of each of writes, one round of each in turn, so
+// that a disturbance from other programs on the shared machine falls on
+// every row alike rather than on whichever row ran at the time. Before each
+// write prepare runs, untimed; after it its check, and its note is kept.
+func interleaved(rounds int, prepare func(), writes []checked) []result {
+	out := make([]result, len(writes))
+	for range rounds {
+		for i, w := range writes {
+			if out[i].note != "" && strings.HasPrefix(out[i].note, "**") && out[i].samples == nil {
+				continue
+			}
+			prepare()
+			var err error
+			out[i].samples = append(out[i].samples, perOp(1, func() { err = w.write() }))
+			if err != nil {
+				out[i] = result{note: "**" + err.Error() + "**"}
+				continue
+			}
+			if w.check == nil {
+				continue
+			}
+			if n := w.check(); n != "" {
+				out[i].note = n
+			}
+		}
+	}
+	return out
+}
+
+// addResult adds r to g as a row, or as a row skipped with its error when
+// it has no samples, and returns the row or nil.
+func addResult(g *group, reader string, r result, isRef bool) *row {
+	if len(r.samples) == 0 {
+		g.skipped(reader, r.note)
+		return nil
+	}
+	if isRef {
+		return g.ref(reader, r.samples, r.note)
+	}
+	return g.add(reader, r.samples, r.note)
 }
