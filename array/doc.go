@@ -123,7 +123,8 @@
 // [WriteValues] (or [File.WriteAt] for bytes), which writes through the
 // file rather than the mapping: it runs at the speed of plain buffered
 // writes, where a first write through a view costs a page fault and a
-// zeroed page per page, two to three times slower (bench/RESULTS.md), and
+// zeroed page per page, and takes 1.5 to 2.5 times as long
+// (bench/RESULTS.md), and
 // the process holds no more than the block it fills, since the pages
 // written are the system's cache, not the process's mapping, and the
 // kernel writes them back in its own time. With [Preallocate] the space is

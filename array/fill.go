@@ -18,8 +18,8 @@ import (
 // time costs the program a fault and the system a fresh zeroed page before
 // the data is copied in; a write through the file copies the data into the
 // system's cache directly, so filling a new file in order this way runs at
-// the speed of plain writes, several times faster than through a view
-// (bench/RESULTS.md). The mapping and the file share the system's cache,
+// the speed of plain writes, in about half the time a fill through a view
+// takes (bench/RESULTS.md). The mapping and the file share the system's cache,
 // so views see what WriteAt wrote at once, and may be written too: WriteAt
 // is the way to fill a file in order, views the way to write it anywhere.
 // Close syncs both.
