@@ -189,7 +189,8 @@
 // Close must not run while other goroutines use views of the file, except
 // code inside [File.Guard], which Close waits for: a read racing Close may
 // touch memory no longer mapped, a segmentation fault that ends the program
-// rather than a panic. An Archive's methods and
+// rather than a panic. [File.WriteAt] and [WriteValues] follow the same
+// rules as writes through views. An Archive's methods and
 // the functions that open its members may run concurrently, Close
 // included; after Close they return an error wrapping [ErrClosed]. An
 // [Appender] is for one goroutine at a time.
