@@ -22,7 +22,8 @@ import (
 // # Crash safety
 //
 // A process killed at any moment leaves a file that NumPy and this package
-// read, holding every row whose append returned: the rows are written
+// read, holding every row whose append returned (with group commits, every
+// row up to the last commit): the rows are written
 // before the header that counts them, and the header is rewritten by
 // writing only the bytes that change — the digits of the first axis and,
 // when it gains a digit, what follows them up to the closing brace — in one
@@ -229,7 +230,8 @@ func (a *Appender) Len() int { return a.hdr.Shape[0] }
 
 // AppendBytes appends rows given as their bytes, in the file's dtype and
 // byte order: len(b) must be a whole number of rows. It returns once the
-// rows are written and the header counts them.
+// rows are written and, unless appends commit in groups
+// ([Appender.SetGroupCommit]), the header counts them.
 //
 // AppendBytes panics if len(b) is not a multiple of the row size.
 func (a *Appender) AppendBytes(b []byte) error {
@@ -242,7 +244,8 @@ func (a *Appender) AppendBytes(b []byte) error {
 // Append appends rows of T to the file: len(data) must be a whole number of
 // rows (the product of the shape after the first axis). T must match the
 // file's dtype as for [Open]; values are written in the file's byte order.
-// It returns once the rows are written and the header counts them.
+// It returns once the rows are written and, unless appends commit in
+// groups ([Appender.SetGroupCommit]), the header counts them.
 //
 // Append panics if len(data) is not a multiple of the row length.
 func Append[T Element](a *Appender, data []T) error {
