@@ -402,3 +402,60 @@ func runAndKill(t *testing.T, path string, sync bool, delay time.Duration) int {
 	}
 	return int(acked.Load())
 }
+
+// With group commit the header counts rows only at each commit: every n
+// appends, once the time given has passed, at Commit and at Close.
+func TestAppendGroupCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "g.npy")
+	if err := array.Save(path, array.FromSlice([]int64{}, 0, 2)); err != nil {
+		t.Fatal(err)
+	}
+	counted := func() int {
+		_, h := fileHeader(t, path)
+		return h.Shape[0]
+	}
+	a, err := array.OpenAppender(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.SetGroupCommit(3, 0)
+	for i, want := range []int{0, 0, 3, 3, 3, 6} {
+		if err := array.Append(a, []int64{int64(i), 0}); err != nil {
+			t.Fatal(err)
+		}
+		if got := counted(); got != want || a.Len() != i+1 {
+			t.Errorf("after append %d the header counts %d rows (Len %d), want %d", i+1, got, a.Len(), want)
+		}
+	}
+	array.Append(a, []int64{6, 0})
+	if err := a.Commit(); err != nil || counted() != 7 {
+		t.Errorf("Commit = %v, header counts %d rows, want 7", err, counted())
+	}
+	a.SetGroupCommit(0, 30*time.Millisecond)
+	array.Append(a, []int64{7, 0})
+	if counted() != 7 {
+		t.Errorf("an append before the period committed: %d rows counted", counted())
+	}
+	time.Sleep(40 * time.Millisecond)
+	array.Append(a, []int64{8, 0})
+	if counted() != 9 {
+		t.Errorf("the first append after the period did not commit: %d rows counted, want 9", counted())
+	}
+	array.Append(a, []int64{9, 0})
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, shape, err := array.Load[int64](path)
+	if err != nil || shape[0] != 10 || got[18] != 9 {
+		t.Errorf("after Close: %v rows, %v, last %v", shape, err, got)
+	}
+	if err := a.Commit(); err == nil {
+		t.Error("Commit after Close succeeded")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("SetGroupCommit(-1, 0) did not panic")
+		}
+	}()
+	a.SetGroupCommit(-1, 0)
+}

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/osfile"
 	"github.com/ndmap/ndmap/mmap"
 )
 
@@ -47,12 +48,12 @@ func OpenArchive(path string, mode mmap.Mode, opts ...Option) (*Archive, error) 
 	if err != nil {
 		return nil, err
 	}
-	st, err := osf.Stat()
+	size, err := osfile.Size(osf)
 	if err != nil {
 		osf.Close()
 		return nil, err
 	}
-	list, err := header.NPY{MaxHeaderLen: o.maxHeaderLen}.ReadArchive(osf, st.Size())
+	list, err := header.NPY{MaxHeaderLen: o.maxHeaderLen}.ReadArchive(osf, size)
 	if err != nil {
 		osf.Close()
 		return nil, pathError("open", path, err)

@@ -2,6 +2,7 @@ package array
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"os"
 
@@ -13,13 +14,19 @@ import (
 // Create creates a .npy file at path for an array of T of the given shape
 // in C order, as NumPy's open_memmap does with mode 'w+', and returns it
 // mapped ReadWrite: every element reads as zero until it is written through
-// the array's views. An existing file at path is truncated. The file is
-// sparse where the file system allows, so creating a file far bigger than
-// RAM is quick, and only the pages written take space.
+// the array's views. The file is sparse where the file system allows, so
+// creating a file far bigger than RAM is quick, and only the pages written
+// take space; with the [Preallocate] option its space is reserved instead,
+// so that a full device is an error from Create rather than a fault when a
+// page is written.
 //
-// The header is written first and the file has its full size from the
-// start, so at every moment it is a .npy file NumPy loads, of the full
-// shape. Writes go to the file in place, not to a temporary file: a process
+// The file is made apart from path, with its header written and its full
+// size set, and takes path's name only then, replacing any file there, as
+// [Save] replaces one (keeping its mode, writing through a symbolic link):
+// a Create that fails or is killed leaves the old file, or nothing, at
+// path — on Linux nothing else either, as the file is made unnamed — and
+// from the moment Create returns, the file at path is a .npy file NumPy
+// loads, of the full shape. Writes then go to the file in place: a process
 // that is killed loses nothing it wrote (its pages are in the system's page
 // cache), while a machine that stops may lose writes made since the last
 // [View.Flush], which then read as zeros or as older values. Close flushes
@@ -58,7 +65,7 @@ func CreateFile(path string, h header.Header, opts ...Option) (*File, error) {
 	}
 	h.Version = header.Version{Major: b[6], Minor: b[7]}
 	h.DataOffset = int64(len(b))
-	return createMapped(path, b, h)
+	return createMapped(path, b, h, makeOptions(opts))
 }
 
 // CreateRaw creates a raw file at path for an array of T of the given
@@ -103,9 +110,9 @@ func CreateRawFile(path string, d header.Describer, shape []int, opts ...Option)
 		if _, err := layout.ByteSize(h.Shape, d.DType.Size); err != nil {
 			return nil, &detailError{msg: fmt.Sprintf("array: %s: shape %v of %s is too large", path, h.Shape, h.DType), errs: []error{err}}
 		}
-		return createMapped(path, make([]byte, d.Offset), h)
+		return createMapped(path, make([]byte, d.Offset), h, makeOptions(opts))
 	case header.Record:
-		return createRecord(path, d, shape)
+		return createRecord(path, d, shape, makeOptions(opts))
 	}
 	panic(fmt.Sprintf("array: CreateRawFile with a %T, not a header.Raw or header.Record", d))
 }
@@ -125,7 +132,7 @@ func shapeMatches(desc, shape []int) bool {
 }
 
 // createRecord makes the file of a header.Record description.
-func createRecord(path string, rec header.Record, shape []int) (*File, error) {
+func createRecord(path string, rec header.Record, shape []int, o options) (*File, error) {
 	if len(shape) != len(rec.Shape) {
 		return nil, fmt.Errorf("array: %s: %d dimensions for the %d fields of header.Record.Shape", path, len(shape), len(rec.Shape))
 	}
@@ -148,19 +155,13 @@ func createRecord(path string, rec header.Record, shape []int) (*File, error) {
 	if err != nil {
 		return nil, &detailError{msg: fmt.Sprintf("array: %s: shape %v of %s is too large", path, h.Shape, h.DType), errs: []error{err}}
 	}
-	f, err := createMapped(path, prefix, h)
-	if err != nil {
-		return nil, err
-	}
-	// Read the file back as a reader will, so that what was made is what
-	// rec describes.
-	got, err := rec.Describe(f.m, off+size)
+	// Read the file to be made as a reader will, so that what is made is
+	// what rec describes.
+	got, err := rec.Describe(zeroTail{prefix, off + size}, off+size)
 	if err != nil || got.DataOffset != off || !shapeMatches(got.Shape, shape) {
-		f.Close()
-		os.Remove(path)
 		return nil, fmt.Errorf("array: %s: the header record does not read back as shape %v (%v)", path, shape, err)
 	}
-	return f, nil
+	return createMapped(path, prefix, h, o)
 }
 
 // putDim stores the dimension n in the field fd's bytes b.
@@ -216,35 +217,84 @@ func checkShape(fn string, shape []int) {
 
 // createMapped creates the file at path holding prefix followed by the
 // zeroed data h describes (h.DataOffset is len(prefix)), maps it ReadWrite
-// and returns it as a File that Close flushes. On failure nothing is left
-// at path.
-func createMapped(path string, prefix []byte, h header.Header) (*File, error) {
+// and returns it as a File that Close flushes.
+//
+// The file is made apart from path (see newfile.go): the prefix written,
+// the size set (or the space reserved), both synced so that the name never
+// comes to the device before them, and only then does it take path's
+// name, replacing what was there. A kill or a failure before that leaves
+// the old file, or nothing, at path; after it, a .npy file of the full
+// shape.
+func createMapped(path string, prefix []byte, h header.Header, o options) (*File, error) {
 	size := h.DataSize()
-	total := int64(len(prefix)) + size
-	if size < 0 || total < size || uint64(total) > math.MaxInt {
+	if total := uint64(len(prefix)) + uint64(size); size < 0 || total > math.MaxInt {
 		return nil, &detailError{msg: fmt.Sprintf("array: %s: a file of %d bytes is too large for the address space", path, total), errs: []error{mmap.ErrTooLarge}}
 	}
-	osf, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
+	total := int64(len(prefix)) + size
+	t, err := resolveTarget(path)
+	if err != nil {
+		return nil, err
+	}
+	n, err := createNew(t)
 	if err != nil {
 		return nil, err
 	}
 	// The errors of os name the file, and those of mmap too.
 	fail := func(err error) (*File, error) {
-		osf.Close()
-		os.Remove(path)
+		n.abort()
 		return nil, err
 	}
-	if err := osf.Truncate(total); err != nil {
-		return fail(err)
+	if _, err := n.WriteAt(prefix, 0); err != nil {
+		return fail(n.named(err))
 	}
-	if _, err := osf.WriteAt(prefix, 0); err != nil {
-		return fail(err)
+	if o.preallocate {
+		err = mmap.Preallocate(n.File, total)
+	} else {
+		err = n.Truncate(total)
 	}
-	m, err := mmap.MapRegion(osf, mmap.ReadWrite, 0, total)
 	if err != nil {
+		return fail(pathError("create", path, n.named(err)))
+	}
+	if err := mmap.SyncData(n.File); err != nil {
+		return fail(pathError("create", path, err))
+	}
+	if err := n.commit(); err != nil {
 		return fail(err)
 	}
-	f := &File{path: path, hdr: h, m: m, os: newShared(osf), dataOff: h.DataOffset, writable: true, sync: true}
+	m, err := mmap.MapRegion(n.File, mmap.ReadWrite, 0, total)
+	if err != nil {
+		n.Close()
+		os.Remove(t.real)
+		return nil, err
+	}
+	f := &File{path: path, hdr: h, m: m, os: newShared(n.File), dataOff: h.DataOffset, writable: true, sync: true}
 	f.data = m.Bytes()[h.DataOffset:total]
 	return f, nil
+}
+
+// zeroTail reads as b followed by zeros, up to size bytes: a file about to
+// be made, whose data is all zeros.
+type zeroTail struct {
+	b    []byte
+	size int64
+}
+
+func (z zeroTail) ReadAt(p []byte, off int64) (int, error) {
+	if off >= z.size {
+		return 0, io.EOF
+	}
+	n := len(p)
+	if int64(n) > z.size-off {
+		n = int(z.size - off)
+	}
+	for i := range p[:n] {
+		p[i] = 0
+	}
+	if off < int64(len(z.b)) {
+		copy(p[:n], z.b[off:])
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }

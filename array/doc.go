@@ -30,6 +30,12 @@
 // the Go type. Open and OpenFile read the other formats too, chosen by the
 // file's first bytes or its name (see Formats).
 //
+// Files are regular files or block devices (a disk or a loop device, mapped
+// to its end as np.memmap maps it). A path that names anything else — a
+// named pipe, whose open would wait for some process to write to it, a
+// socket, a character device, a directory — is refused before it is read,
+// with an *fs.PathError that matches fs.ErrInvalid.
+//
 // # Names
 //
 // Every constructor is named for what it does, and comes in two forms. The
@@ -170,39 +176,59 @@
 // the machine stops. [CreateRaw] makes a headerless file as np.memmap does,
 // or one whose leading record gives the shape.
 //
-// A file bigger than memory is written in bounded memory a block at a time:
-// fill a block of rows through its view, [View.Flush] it, then
-// [View.Advise] it with [mmap.DontNeed] so that its pages leave the
-// process's memory (they are on the device, and the kernel may drop them
-// from its cache too). The process then holds about one block, whatever
-// the size of the file: under 40 MiB for a 4 GiB file written in blocks of
-// 16 MiB, where a plain fill grows to the whole file. Without the Flush the
-// process stays as small and the fill runs faster, the kernel writing the
-// blocks back in its own time within its limits on dirty pages; with it,
-// each block is on the device before the next begins:
+// The recommended way to produce a file, and the one for a file bigger
+// than memory, is to fill it in order a block at a time with
+// [WriteValues] (or [File.WriteAt] for bytes), which writes through the
+// file rather than the mapping: it runs at the speed of plain buffered
+// writes, where a first write through a view costs a page fault and a
+// zeroed page per page, and takes 1.5 to 2.5 times as long
+// (bench/RESULTS.md), and
+// the process holds no more than the block it fills, since the pages
+// written are the system's cache, not the process's mapping, and the
+// kernel writes them back in its own time. With [Preallocate] the space is
+// reserved first, so a device too small for the file is an error from
+// Create, and the fill is faster still on file systems that allocate as
+// they write back. Views stay usable throughout, for values written out
+// of order:
 //
-//	a, err := array.Create[float32]("big.npy", []int{rows, cols})
-//	for i := 0; i < rows; i += block {
-//		part := a.Slice(array.Range(i, min(i+block, rows)))
-//		part.CopyFrom(next(block)) // or Set, Fill, a []T from Contiguous
-//		part.Flush()
-//		part.Advise(mmap.DontNeed)
+//	a, err := array.Create[float32]("big.npy", []int{rows, cols}, array.Preallocate())
+//	for i := 0; i < rows*cols; i += len(block) {
+//		next(block)                           // the next values, in C order
+//		err = array.WriteValues(a, i, block)
 //	}
-//	err = a.Close()
+//	err = a.Close()                           // returns once all is on the device
+//
+// A file filled through its views instead is kept in bounded memory by
+// flushing each block of rows with [View.Flush] and dropping it with
+// [View.Advise] and [mmap.DontNeed]: the process then holds about one
+// block, where a plain fill through views grows to the whole file.
 //
 // An [Appender] adds rows along the first axis of an existing .npy file
 // without rewriting it: the rows are written after the data, then the
-// header is rewritten in place with the new shape, in one write, using the
-// spare spaces NumPy leaves in it. A process killed at any moment leaves a
-// file that NumPy loads, with every row whose [Append] returned. A header
+// header is rewritten in place with the new shape, writing only the bytes
+// that change, using the spare spaces NumPy leaves in it. A process killed
+// at any moment leaves a file that NumPy loads, with every row whose
+// [Append] returned. By default each append syncs its rows (fdatasync)
+// before the header counts them, one sync per append, so that after a
+// machine stops the file never counts rows that are not on the device;
+// [Appender.SetGroupCommit] syncs every n appends or every so often
+// instead, and [Appender] states what survives with each setting. A header
 // with no room for the new shape gives [ErrHeaderFull].
 //
 // [Save] writes any view — a [View] or [Items], strided or not — to a .npy
 // file as np.save does, keeping its dtype; [SaveRaw] writes the bare items
 // as tofile does, and [SaveArchive] several named views as an .npz archive,
-// stored or, with [Compress], deflated. Each writes a temporary file in the
-// same directory and renames it into place, so a failed save leaves no
-// partial file under the target's name. Stored members are aligned so that
+// stored or, with [Compress], deflated; [SaveFunc] writes anything through
+// a function. Each writes the file apart from its name and gives it the name
+// once it is complete and on the device, so a save that fails or is killed
+// leaves no partial file under the target's name — on Linux, where the file
+// is written unnamed (O_TMPFILE), no file at all; elsewhere, after a kill,
+// one named "."+name+".tmp" and random letters. The Create functions make
+// their file the same way, naming it once its header is written and its
+// size set. Like np.save, which writes in place, they keep the mode of the
+// file they replace, write through a symbolic link to the file it names,
+// give a new file 0666 less the umask, and refuse a path that names a
+// directory, a named pipe or a device. Stored members are aligned so that
 // [OpenMember] maps them with typed, zero-copy access. [Write] and [Read]
 // write and read .npy streams; Read allocates only as the data arrives.
 //
@@ -219,7 +245,10 @@
 // A View (or Items) may be read from several goroutines at once, and
 // written where they write different elements, as a slice may. A File's
 // Close must not run while other goroutines use views of the file, except
-// code inside [File.Guard], which Close waits for. An Archive's methods and
+// code inside [File.Guard], which Close waits for: a read racing Close may
+// touch memory no longer mapped, a segmentation fault that ends the program
+// rather than a panic. [File.WriteAt] and [WriteValues] follow the same
+// rules as writes through views. An Archive's methods and
 // the functions that open its members may run concurrently, Close
 // included; after Close they return an error wrapping [ErrClosed]. An
 // [Appender] is for one goroutine at a time.

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/osfile"
 	"github.com/ndmap/ndmap/layout"
 	"github.com/ndmap/ndmap/mmap"
 )
@@ -46,6 +47,7 @@ type options struct {
 	verify       bool
 	format       string // Format: the registered format to open or create, or ""
 	skipStats    bool   // SkipStats
+	preallocate  bool
 }
 
 // MaxHeaderLen raises (or lowers) the longest .npy header text that is read,
@@ -72,6 +74,17 @@ func VerifyChecksum() Option { return func(o *options) { o.verify = true } }
 // does. Without it members are stored, as np.savez stores them, and can be
 // mapped in place.
 func Compress() Option { return func(o *options) { o.compress = true } }
+
+// Preallocate makes the Create functions, and [SaveFunc] given a size,
+// reserve the file's space on the device before anything is written
+// ([mmap.Preallocate]), so that a device too full for the file is an error
+// from Create rather than a fault (SIGBUS) that kills the program when a
+// page written through a view cannot be stored. Reserving writes nothing
+// and takes a moment whatever the size, but takes the whole size from the
+// device at once, where a sparse file takes only the pages written; a
+// system or file system that cannot reserve space without writing it gives
+// an error wrapping errors.ErrUnsupported.
+func Preallocate() Option { return func(o *options) { o.preallocate = true } }
 
 func makeOptions(opts []Option) options {
 	o := options{maxInflated: 1 << 30}
@@ -141,15 +154,17 @@ func (s *sharedFile) release() error {
 	return nil
 }
 
-// openOS opens path with the access mode needs. Its errors are the
-// *fs.PathError of os.OpenFile.
+// openOS opens path with the access mode needs. Its errors are
+// *fs.PathErrors, as those of os.OpenFile: a path that names anything but a
+// regular file or a block device (a named pipe, which would block, a
+// directory, a character device) is refused before it is read.
 func openOS(path string, mode mmap.Mode) (*os.File, error) {
 	switch mode {
 	case mmap.ReadOnly, mmap.CopyOnWrite:
 		// A private mapping is writable even over a file opened for reading.
-		return os.Open(path)
+		return osfile.Open(path, os.O_RDONLY)
 	case mmap.ReadWrite:
-		return os.OpenFile(path, os.O_RDWR, 0)
+		return osfile.Open(path, os.O_RDWR)
 	}
 	panic(fmt.Sprintf("array: unknown mmap.Mode %d", mode))
 }
@@ -197,14 +212,14 @@ func openDescribed(path string, mode mmap.Mode, d header.Describer) (*File, erro
 }
 
 func mapDescribed(osf *os.File, path string, mode mmap.Mode, d header.Describer) (*File, error) {
-	st, err := osf.Stat()
+	size, err := osfile.Size(osf)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDescription(path, d, st.Size()); err != nil {
+	if err := checkDescription(path, d, size); err != nil {
 		return nil, err
 	}
-	m, err := mmap.MapRegion(osf, mode, 0, st.Size())
+	m, err := mmap.MapRegion(osf, mode, 0, size)
 	if err != nil {
 		return nil, err
 	}
@@ -303,6 +318,13 @@ func (f *File) Guard(fn func() error) error {
 // through one panics. Closing twice is harmless. A file made by one of the
 // Create functions is first flushed: Close returns once its data is on the
 // device.
+//
+// Close must not run while another goroutine reads or writes through a view
+// of the file, except inside [File.Guard], which Close waits for. A view
+// checks that its file is open before each access, but the check and the
+// access are not atomic: a goroutine caught between them touches memory
+// that is no longer mapped, which is a segmentation fault (SIGSEGV on Unix)
+// that ends the program — not a panic, nor an error.
 func (f *File) Close() error {
 	if f == memoryFile || f.closed.Swap(true) {
 		return nil

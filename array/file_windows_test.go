@@ -6,7 +6,6 @@ package array_test
 // same rules.
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -14,20 +13,6 @@ import (
 	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/mmap"
 )
-
-// dirNames returns the names in dir, to see that no temporary file is left.
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range ents {
-		names = append(names, e.Name())
-	}
-	return names
-}
 
 // TestWriteOverMappedFile saves and creates over a file that is mapped.
 func TestWriteOverMappedFile(t *testing.T) {

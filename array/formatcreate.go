@@ -204,7 +204,7 @@ func createFormat(path string, p *formatPlan, o options) (*File, error) {
 	// createMapped zeroes everything after the prefix; the trailer, zeros
 	// too, is made a part of that span and then left out of the view.
 	span := header.Header{DType: layout.Uint8, Shape: []int{int(size + p.trailer)}, DataOffset: p.arr.DataOffset}
-	f, err := createMapped(path, p.prefix, span)
+	f, err := createMapped(path, p.prefix, span, o)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +213,7 @@ func createFormat(path string, p *formatPlan, o options) (*File, error) {
 	f.data = f.data[:size]
 	f.format = p.name
 	if p.sidecar != "" {
-		err := saveFile(p.sidecar, func(w io.Writer) error {
+		err := saveFile(p.sidecar, int64(len(p.side)), o, func(w io.Writer) error {
 			_, err := w.Write(p.side)
 			return err
 		})

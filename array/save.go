@@ -2,16 +2,11 @@ package array
 
 import (
 	"bufio"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"math"
-	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 
 	"github.com/ndmap/ndmap/header"
@@ -43,14 +38,21 @@ func (u Items) items() Items { return u }
 // order, whatever d's strides. A []T in memory saves as
 // Save(path, FromSlice(data, shape...)).
 //
-// The file is written under a temporary name in the same directory and
-// renamed to path once it is complete and on the device, so a failed Save
-// never leaves a partial file at path, and an existing file there is
-// replaced only by a complete one. Views of a file are read inside
-// [File.Guard], so a file that shrank under its mapping gives an error, not
-// a crash.
+// The file is written apart from path and takes its name only once it is
+// complete and on the device, so a Save that fails or is killed never
+// leaves a partial file at path, and an existing file there is replaced
+// only by a complete one. On Linux it is written unnamed, so that a killed
+// Save leaves nothing at all; elsewhere a kill may leave a file named
+// "."+base+".tmp" and random letters beside path. As np.save writes in
+// place, the file keeps the mode of the one it replaces, a symbolic link at
+// path stays a link to the file that is replaced, and a new file gets 0666
+// less the umask. A path that names something other than a regular file —
+// a directory, a named pipe, a device — is refused.
+//
+// Views of a file are read inside [File.Guard], so a file that shrank under
+// its mapping gives an error, not a crash.
 func Save(path string, d Data) error {
-	return saveFile(path, func(w io.Writer) error {
+	return saveFile(path, -1, options{}, func(w io.Writer) error {
 		_, err := Write(w, d)
 		return err
 	})
@@ -60,7 +62,7 @@ func Save(path string, d Data) error {
 // path, as NumPy's tofile does; it replaces path only once the file is
 // complete, as [Save] does.
 func SaveRaw(path string, d Data) error {
-	return saveFile(path, func(w io.Writer) error {
+	return saveFile(path, -1, options{}, func(w io.Writer) error {
 		_, err := writeItems(w, d.items())
 		return err
 	})
@@ -75,7 +77,7 @@ func SaveRaw(path string, d Data) error {
 func SaveArchive(path string, members map[string]Data, opts ...Option) error {
 	o := makeOptions(opts)
 	keys := slices.Sorted(maps.Keys(members))
-	return saveFile(path, func(w io.Writer) error {
+	return saveFile(path, -1, o, func(w io.Writer) error {
 		z := header.NewNPZWriter(w, header.NPZOptions{Compress: o.compress, Align: 64})
 		for _, key := range keys {
 			u := members[key].items()
@@ -92,6 +94,18 @@ func SaveArchive(path string, members map[string]Data, opts ...Option) error {
 		}
 		return nil
 	})
+}
+
+// SaveFunc writes a file of any content at path through write, as [Save]
+// writes a .npy file: apart from path, which it replaces only once write
+// has returned nil and the file is on the device, keeping the mode of the
+// file replaced and writing through a symbolic link. write gets a buffered
+// writer; the errors of its writes name path. size is the number of bytes
+// write will write, or -1 if it is not known; with [Preallocate] and a size,
+// the space is reserved before write runs, so that a full device is found
+// at once. SaveFunc returns write's error as it is.
+func SaveFunc(path string, size int64, write func(w io.Writer) error, opts ...Option) error {
+	return saveFile(path, size, makeOptions(opts), write)
 }
 
 // Write writes d to w as a .npy file, as [Save] does, and returns the number
@@ -121,7 +135,9 @@ func writeItems(w io.Writer, u Items) (int64, error) {
 	write := func(b []byte) error {
 		k, err := w.Write(b)
 		n += int64(k)
-		werr = err
+		if err != nil {
+			werr = err
+		}
 		return err
 	}
 	err := u.f.Guard(func() error {
@@ -133,7 +149,12 @@ func writeItems(w io.Writer, u Items) (int64, error) {
 		buf := make([]byte, max(1, min(u.Size(), chunkBytes/size))*size)
 		return gather(u, buf, write)
 	})
-	if err != nil && err != werr {
+	switch {
+	case werr != nil:
+		// Guard may have wrapped it: the writer's error is the one to see,
+		// not a read of the items that went well.
+		return n, werr
+	case err != nil:
 		err = pathError("read", u.f.name(), err)
 	}
 	return n, err
@@ -258,66 +279,64 @@ func bytesView[T Element](b []byte, dt layout.DType, shape, strides []int) View[
 	return View[T]{g: g, f: memoryFile, dt: &dt, acc: newAccess[T](dt, g)}
 }
 
-// saveFile writes a file through write under a temporary name in path's
-// directory, syncs it and renames it to path. On any failure the temporary
-// file is removed and path is left as it was.
-func saveFile(path string, write func(io.Writer) error) (err error) {
-	// The errors of os name the file; they are returned as they are.
-	tmp, err := createTemp(path)
+// saveFile writes a file through write, which writes size bytes (or an
+// unknown number when size is negative), apart from path, syncs it and
+// gives it path's name, as the package doc's "Writing" section says. On any
+// failure path is left as it was and nothing else is left.
+func saveFile(path string, size int64, o options, write func(io.Writer) error) (err error) {
+	t, err := resolveTarget(path)
+	if err != nil {
+		return err
+	}
+	n, err := createNew(t)
 	if err != nil {
 		return err
 	}
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			n.abort()
 		}
 	}()
-	bw := bufio.NewWriterSize(tmp, chunkBytes)
+	if o.preallocate && size > 0 {
+		if err := mmap.Preallocate(n.File, size); err != nil {
+			return pathError("create", path, err)
+		}
+	}
+	cw := &countWriter{w: n}
+	bw := bufio.NewWriterSize(cw, chunkBytes)
 	if err := write(bw); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
 		return err
 	}
-	if err := tmp.Sync(); err != nil {
+	if o.preallocate && size > cw.n {
+		// Less was written than was reserved.
+		if err := n.Truncate(cw.n); err != nil {
+			return n.named(err)
+		}
+	}
+	if err := n.Sync(); err != nil {
+		return n.named(err)
+	}
+	if err := n.commit(); err != nil {
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	if err := n.Close(); err != nil {
+		return n.named(err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	syncDir(filepath.Dir(path))
+	syncDir(filepath.Dir(t.real))
 	return nil
 }
 
-// createTemp creates a new file beside path, with the permissions a new
-// file gets from os.Create (0666 less the umask), which os.CreateTemp's
-// 0600 would not give.
-func createTemp(path string) (*os.File, error) {
-	dir, base := filepath.Split(path)
-	for range 100 {
-		var r [6]byte
-		rand.Read(r[:])
-		name := filepath.Join(dir, "."+base+".tmp"+hex.EncodeToString(r[:]))
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if !errors.Is(err, os.ErrExist) {
-			return f, err
-		}
-	}
-	return nil, fmt.Errorf("array: cannot create a temporary file beside %s", path)
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
 }
 
-// syncDir makes a rename in dir durable where the system allows it; it is
-// best effort, as Windows cannot sync a directory.
-func syncDir(dir string) {
-	if runtime.GOOS == "windows" {
-		return
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
+func (c *countWriter) Write(p []byte) (int, error) {
+	k, err := c.w.Write(p)
+	c.n += int64(k)
+	return k, err
 }

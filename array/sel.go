@@ -126,11 +126,20 @@ func (s Sel) resolve(n int) (first, count, step int) {
 	if s.hasStop {
 		stop = clip(s.stop)
 	}
+	// start and stop lie in [-1, n], so their difference cannot overflow;
+	// the step may be anything, so it is never added to them nor negated
+	// (-MinInt is MinInt). Go's division truncates toward zero, which for a
+	// negative step and a positive distance gives minus the floor.
 	switch {
 	case step > 0 && stop > start:
-		count = (stop - start + step - 1) / step
+		count = (stop-start-1)/step + 1
 	case step < 0 && start > stop:
-		count = (start - stop - step - 1) / -step
+		count = 1 - (start-stop-1)/step
+	}
+	if count <= 1 {
+		// The step of an axis of one position moves nowhere; a step that
+		// large would overflow when multiplied into a stride.
+		step = 1
 	}
 	return start, count, step
 }

@@ -13,7 +13,12 @@
 // The format benchmarks copy out random frames of a 2 GiB MRC stack and
 // channels of a 2 GiB SpikeGLX recording, and the same arrays in .npy
 // files, to show that a file of another format reads at the speed of a .npy
-// file; they also time the statistics pass an MRC file gets at Close.
+// file; they also time the statistics pass an MRC file gets at Close. The writing
+// benchmarks make a 64 MiB .npy filled in order, with buffered writes and
+// an fsync against array.Create and WriteValues (through the file, with and
+// without Preallocate) and against a fill through the mapping, and append
+// 64 MiB in 1 MiB batches each synced, plain writes with an fdatasync per
+// batch against the Appender's default and a group commit.
 //
 // # Reading the results
 //

@@ -127,9 +127,6 @@ func reason(err error) string {
 	return err.Error()
 }
 
-// errIsDir is the cause of the error for a path that names a directory.
-var errIsDir = errors.New("is a directory")
-
 // inFile returns err, from reading the file at path, with the path in its
 // message where it belongs to the file: a *FormatError, or an error with a
 // cause. Other errors, which are about the description or already name the

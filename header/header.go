@@ -3,9 +3,9 @@ package header
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 
+	"github.com/ndmap/ndmap/internal/osfile"
 	"github.com/ndmap/ndmap/layout"
 )
 
@@ -115,20 +115,18 @@ func ReadFileWith[H any](path string, read func(r io.ReaderAt, size int64) (H, e
 	return h, nil
 }
 
-// openFile opens the file at path for reading and returns its size.
+// openFile opens the file at path for reading and returns its size. What
+// is not a regular file or a block device (a named pipe, which would block,
+// a directory, a character device) is refused before it is read.
 func openFile(path string) (*os.File, int64, error) {
-	f, err := os.Open(path)
+	f, err := osfile.Open(path, os.O_RDONLY)
 	if err != nil {
 		return nil, 0, fmt.Errorf("header: %w", err)
 	}
-	st, err := f.Stat()
+	size, err := osfile.Size(f)
 	if err != nil {
 		f.Close()
 		return nil, 0, fmt.Errorf("header: %w", err)
 	}
-	if st.IsDir() {
-		f.Close()
-		return nil, 0, fmt.Errorf("header: %w", &fs.PathError{Op: "open", Path: path, Err: errIsDir})
-	}
-	return f, st.Size(), nil
+	return f, size, nil
 }

@@ -24,6 +24,14 @@
 // the difference: [Map.Bytes] starts at the requested offset, and every
 // offset taken by a method of [Map] is relative to it.
 //
+// # Space and durability
+//
+// A file made long by truncation is sparse: its blocks are found when its
+// pages are written back, and on a full device that is a fault, not an
+// error. [Preallocate] reserves them first, so that a full device is an
+// error before anything is written. [SyncData] waits until a file's data
+// is on the device, with fdatasync where the system has it.
+//
 // # Faults
 //
 // If another process shrinks a file while it is mapped, touching a page that

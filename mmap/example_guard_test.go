@@ -30,7 +30,8 @@ func ExampleMap_Guard() {
 	}
 	defer m.Close()
 
-	// Another program shrinks the file while it is mapped.
+	// Another program empties the file while it is mapped: every byte is
+	// lost, from the first.
 	if err := os.Truncate(path, 0); err != nil {
 		log.Fatal(err)
 	}
@@ -48,5 +49,5 @@ func ExampleMap_Guard() {
 		fmt.Println("fault at byte", fe.Offset)
 	}
 	// Output:
-	// fault at byte 100
+	// fault at byte 0
 }

@@ -9,10 +9,14 @@ import (
 )
 
 // A FaultError reports a memory fault while touching a map, which happens
-// when the file was shrunk after it was mapped. Every byte of the page
-// holding Offset is lost to the map.
+// when the file was shrunk after it was mapped. Offset is the first byte
+// lost to the map: when the file is now shorter than the map, the start of
+// the first page past its end, whatever byte the faulting code touched
+// (a copy of many pages may touch its last page first); otherwise (a
+// device error) the byte that faulted. Every byte from the page holding
+// Offset on may be lost.
 type FaultError struct {
-	Offset int64  // offset, from the start of the map, of the access that faulted
+	Offset int64  // offset, from the start of the map, of the first byte lost
 	Path   string // the name of the mapped file
 }
 
@@ -170,5 +174,16 @@ func (st *state) faultError(r any) *FaultError {
 	if addr < start || addr-start >= uintptr(st.n) {
 		return nil
 	}
-	return &FaultError{Offset: int64(addr - start), Path: st.name}
+	off := int64(addr - start)
+	if st.f != nil {
+		if fi, err := st.f.Stat(); err == nil {
+			// The first page of the file past its end, from the map's start.
+			page := int64(pageSize)
+			lost := max(0, (fi.Size()+page-1)/page*page-st.off)
+			if lost < off {
+				off = lost
+			}
+		}
+	}
+	return &FaultError{Offset: off, Path: st.name}
 }

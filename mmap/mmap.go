@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+
+	"github.com/ndmap/ndmap/internal/osfile"
 )
 
 // Mode says how a file is mapped.
@@ -118,6 +120,7 @@ type state struct {
 	mem   []byte  // the whole mapping, from the aligned offset; nil when empty
 	base  uintptr // address of mem[0]
 	delta int     // requested offset minus aligned offset
+	off   int64   // requested offset in the file
 	n     int     // length of the region
 	f     *os.File
 	own   bool // Close closes f
@@ -225,21 +228,26 @@ func openFlag(mode Mode) (int, error) {
 
 // Open maps the whole of the named file in the given mode. The map owns the
 // file it opens, and Close closes it. An empty file gives an empty map.
+//
+// Open and OpenRegion map regular files and block devices (to their end).
+// Anything else — a named pipe, which would block, a directory, a socket, a
+// character device — is refused before it is read, with an *fs.PathError
+// that matches fs.ErrInvalid.
 func Open(path string, mode Mode) (*Map, error) {
 	flag, err := openFlag(mode)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, flag, 0)
+	f, err := osfile.Open(path, flag)
 	if err != nil {
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
-	fi, err := f.Stat()
+	size, err := osfile.Size(f)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
-	m, err := mapFile(f, true, mode, 0, fi.Size())
+	m, err := mapFile(f, true, mode, 0, size)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -255,7 +263,7 @@ func OpenRegion(path string, mode Mode, off, n int64) (*Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, flag, 0)
+	f, err := osfile.Open(path, flag)
 	if err != nil {
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
@@ -281,11 +289,11 @@ func MapRegion(f *os.File, mode Mode, off, n int64) (*Map, error) {
 	if off < 0 || n < 0 {
 		return nil, fmt.Errorf("mmap: %s: region at %d of %d bytes: %w", f.Name(), off, n, ErrRange)
 	}
-	fi, err := f.Stat()
+	size, err := osfile.Size(f)
 	if err != nil {
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
-	if size := fi.Size(); off > size || n > size-off {
+	if off > size || n > size-off {
 		return nil, fmt.Errorf("mmap: %s: region [%d, %d+%d) extends past the end of the file at %d: %w",
 			f.Name(), off, off, n, size, ErrRange)
 	}
@@ -326,7 +334,7 @@ func mapFile(f *os.File, own bool, mode Mode, off, n int64) (*Map, error) {
 	if n > math.MaxInt-delta {
 		return nil, fmt.Errorf("mmap: %s: region of %d bytes: %w", f.Name(), n, ErrTooLarge)
 	}
-	st := &state{delta: int(delta), n: int(n), f: f, own: own, name: f.Name()}
+	st := &state{delta: int(delta), off: off, n: int(n), f: f, own: own, name: f.Name()}
 	if n > 0 {
 		mem, err := mmap(f, mode, aligned, int(delta+n))
 		if err != nil {
@@ -386,4 +394,67 @@ func (m *Map) Close() error {
 	m.st = nil
 	m.cleanup.Stop()
 	return st.close()
+}
+
+// Preallocate reserves space on the device for the first size bytes of f,
+// an open file being written, and extends f to size bytes if it is
+// shorter: writes within those bytes, through a map or through f, then
+// cannot fail for want of space. Without it a file made long by truncation
+// is sparse, and a full disk is found only when a page of a map is first
+// written back or, on some systems, first touched, where it is a fault
+// (SIGBUS on Unix) that ends the program; with it, a full disk is an error
+// here, before anything is written.
+//
+// Preallocation writes nothing: the file system marks the blocks as its
+// own but unwritten (fallocate on Linux, F_PREALLOCATE on macOS, the
+// allocation size on Windows), which takes a moment however big the file.
+// The blocks are taken at once, so a file that would mostly stay sparse
+// costs its whole size. Where the system or the file system has no way to
+// reserve space without writing it, Preallocate returns an error wrapping
+// [errors.ErrUnsupported] and changes nothing; a full device gives an error
+// wrapping the system's (syscall.ENOSPC on Unix).
+func Preallocate(f *os.File, size int64) error {
+	if size < 0 {
+		return fmt.Errorf("mmap: %s: Preallocate(%d): %w", f.Name(), size, ErrRange)
+	}
+	if size == 0 {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("mmap: %w", err)
+	}
+	if err := preallocate(f, size); err != nil {
+		// Some file systems (ext4) keep what they reserved before the
+		// device filled up, and the longer size: give both back.
+		if now, serr := f.Stat(); serr == nil && now.Size() > st.Size() {
+			f.Truncate(st.Size())
+		}
+		return fmt.Errorf("mmap: %s: reserving %d bytes: %w", f.Name(), size, err)
+	}
+	return nil
+}
+
+// SyncData waits until the data written to f, and what is needed to read
+// it back (its size, not its times), is on the device: fdatasync where the
+// system has it, which saves a write of the file's metadata that fsync
+// makes; fsync elsewhere (on macOS with F_FULLFSYNC, as [os.File.Sync]
+// does, since plain fsync there leaves the data in the drive's cache).
+func SyncData(f *os.File) error {
+	if err := datasync(f); err != nil {
+		return fmt.Errorf("mmap: %w", err)
+	}
+	return nil
+}
+
+// extend makes f size bytes long if it is shorter.
+func extend(f *os.File, size int64) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.Size() < size {
+		return f.Truncate(size)
+	}
+	return nil
 }

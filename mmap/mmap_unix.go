@@ -69,3 +69,17 @@ func advise(b []byte, a Advice) error {
 	}
 	return os.NewSyscallError("madvise", unix.Madvise(b, adv))
 }
+
+// control runs fn on f's descriptor and returns its error as a
+// *os.SyscallError named name.
+func control(f *os.File, name string, fn func(fd int) error) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) { ferr = fn(int(fd)) }); err != nil {
+		return err
+	}
+	return os.NewSyscallError(name, ferr)
+}

@@ -130,3 +130,30 @@ func advise(b []byte, a Advice) error {
 func remap(f *os.File, mode Mode, old []byte, off int64, n int, size int64) ([]byte, error) {
 	return remapByUnmapping(f, mode, old, off, n, size)
 }
+
+// preallocate sets the file's allocation size, which reserves its clusters
+// without writing them, then its end, which the allocation size leaves as
+// it is.
+func preallocate(f *os.File, size int64) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) {
+		// FILE_ALLOCATION_INFO is one LARGE_INTEGER.
+		info := size
+		ferr = windows.SetFileInformationByHandle(windows.Handle(fd), windows.FileAllocationInfo,
+			(*byte)(unsafe.Pointer(&info)), uint32(unsafe.Sizeof(info)))
+	}); err != nil {
+		return err
+	}
+	if ferr != nil {
+		return os.NewSyscallError("SetFileInformationByHandle", ferr)
+	}
+	return extend(f, size)
+}
+
+// datasync is FlushFileBuffers, which os.File.Sync calls: Windows has no
+// lighter kind.
+func datasync(f *os.File) error { return f.Sync() }

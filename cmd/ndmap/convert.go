@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/osfile"
 )
 
 func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
@@ -65,14 +67,14 @@ func convert(in, out string, kind int, srcs []source, compress bool, stderr io.W
 		if len(srcs) != 1 {
 			return fmt.Errorf("%s: holds %d arrays and %s can hold one; name a member as %s:NAME or convert to a folder", in, len(srcs), out, in)
 		}
-		return writeFileAtomic(out, in, func(w io.Writer) error { return writeNPY(w, srcs[0], p) })
+		return writeFileAtomic(out, in, npySize(srcs[0]), func(w io.Writer) error { return writeNPY(w, srcs[0], p) })
 	case outNPZ:
-		return writeFileAtomic(out, in, func(w io.Writer) error { return writeNPZ(w, srcs, compress, p) })
+		return writeFileAtomic(out, in, -1, func(w io.Writer) error { return writeNPZ(w, srcs, compress, p) })
 	case outRaw:
 		if len(srcs) != 1 {
 			return fmt.Errorf("%s: holds %d arrays and %s can hold one; name a member as %s:NAME or convert to a folder", in, len(srcs), out, in)
 		}
-		return writeFileAtomic(out, in, func(w io.Writer) error { return copyData(w, srcs[0], p) })
+		return writeFileAtomic(out, in, srcs[0].h.DataSize(), func(w io.Writer) error { return copyData(w, srcs[0], p) })
 	}
 	for _, s := range srcs {
 		// np.savez writes a key "dir/x" as the member dir/x.npy, but a
@@ -86,7 +88,7 @@ func convert(in, out string, kind int, srcs []source, compress bool, stderr io.W
 	}
 	for _, s := range srcs {
 		name := filepath.Join(out, s.key+".npy")
-		if err := writeFileAtomic(name, in, func(w io.Writer) error { return writeNPY(w, s, p) }); err != nil {
+		if err := writeFileAtomic(name, in, npySize(s), func(w io.Writer) error { return writeNPY(w, s, p) }); err != nil {
 			return err
 		}
 	}
@@ -221,7 +223,7 @@ type section struct {
 func (s section) Close() error { return s.f.Close() }
 
 func openSection(path string, off, n int64) (io.ReadCloser, error) {
-	f, err := os.Open(path)
+	f, err := osfile.Open(path, os.O_RDONLY)
 	if err != nil {
 		return nil, err
 	}
@@ -320,34 +322,34 @@ func writeNPZ(w io.Writer, srcs []source, compress bool, p *progress) error {
 	return z.Close()
 }
 
-// writeFileAtomic writes a file through fn into a temporary file beside it
-// and renames it into place, so that a failure leaves no half-written
-// output. It refuses to write over the input.
-func writeFileAtomic(out, in string, fn func(io.Writer) error) error {
+// npySize returns the size of the .npy file writeNPY writes for s.
+func npySize(s source) int64 {
+	h := s.h
+	h.Version = header.Version{}
+	b, err := header.Encode(h)
+	if err != nil {
+		return -1
+	}
+	return int64(len(b)) + h.DataSize()
+}
+
+// writeFileAtomic writes a file of size bytes (-1 if not known) through fn,
+// apart from out, and gives it out's name only once it is complete, as
+// array.SaveFunc does: a failure or a kill leaves no partial output, a new
+// file gets 0666 less the umask and a replaced one keeps its mode. The
+// space is reserved first where the file system can, so that a full disk
+// stops the conversion before it starts. It refuses to write over the
+// input.
+func writeFileAtomic(out, in string, size int64, fn func(io.Writer) error) error {
 	if a, err := os.Stat(out); err == nil {
 		if b, err := os.Stat(strings.SplitN(in, ":", 2)[0]); err == nil && os.SameFile(a, b) {
 			return fmt.Errorf("%s: is the input; write to another file", out)
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
-	if err != nil {
-		return err
+	err := array.SaveFunc(out, size, fn, array.Preallocate())
+	if errors.Is(err, errors.ErrUnsupported) {
+		// Reserving failed before anything was written: write unreserved.
+		err = array.SaveFunc(out, size, fn)
 	}
-	defer os.Remove(tmp.Name())
-	if err := fn(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// CreateTemp makes files only their owner may read; give the result
-	// the permissions os.Create would (before the umask).
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return errors.Join(fmt.Errorf("%s: cannot move the result into place", out), err)
-	}
-	return nil
+	return err
 }

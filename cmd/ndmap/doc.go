@@ -73,6 +73,12 @@
 // selection at a time: show reads only what it prints, stats and convert a
 // slab of rows at a time.
 //
+// Inputs are regular files, or block devices (a disk image on a loop
+// device, read as a raw file to its end). Anything else — a named pipe, a
+// socket, a character device such as /dev/zero, a directory — is refused
+// with exit 1 before it is read, since a pipe would keep ndmap waiting for
+// a writer and a device would never end.
+//
 // # Raw files
 //
 // Files without a .npy header are described with flags, as np.memmap and
@@ -142,7 +148,10 @@
 // show prints the array as NumPy's print does with its default options:
 // numbers of an array share one format, lines wrap at 75 columns, and
 // arrays of more than 1000 items are summarised with "..." keeping 3 items
-// at each end of every axis. A first line gives the target, dtype and
+// at each end of every axis, whatever the size of an item (an array of 2^62
+// items of zero bytes prints at once). A sub-array field of more than 1000
+// elements is summarised the same way, where NumPy 1.24 prints it whole, so
+// that the output stays bounded. A first line gives the target, dtype and
 // shape. Without a member, show prints every array of an archive.
 //
 // show --scaled (and stats --scaled) reads the values the stored numbers
@@ -177,6 +186,12 @@
 //   - V (void): the bytes as a lower-case hex string;
 //   - records: an object keyed by field name in field order, sub-array
 //     fields as nested arrays, nested records as objects.
+//
+// JSON is never summarised, so show --json prints at most a million
+// elements (an item, or for records each value of each field, sub-arrays
+// element by element) unless --max-elements N allows more (0: no limit).
+// A larger array, or part of one, exits 1 saying how many elements it has
+// and how to ask for them; index a part of it to print that.
 //
 // # stats
 //
@@ -214,8 +229,13 @@
 // written as NumPy writes them, a megabyte at a time; members read from an
 // archive have their checksums verified, and a wrong one fails the
 // conversion. A shard set or a Zarr array is written in C order, a slab of
-// rows at a time. Output is written to a temporary file beside OUT and
-// renamed into place, so a failure leaves no partial file.
+// rows at a time. Each output file is written apart from its name and named
+// only once it is complete and on the disk (as array.SaveFunc writes), so a
+// failure or a kill leaves no partial file: on Linux nothing at all, as the
+// file is written unnamed. Its space is reserved first where the file
+// system can, so a disk too full for it stops convert before it writes. A
+// new file gets 0666 less the umask, a replaced one keeps its mode, and an
+// OUT that is a symbolic link writes the file it names.
 //
 // The arrays of an archive that cannot be read (see info) are skipped: the
 // others are converted, and convert then exits 1 with one line naming each

@@ -56,15 +56,26 @@ func gather(u array.Items, summarise bool) node {
 }
 
 // gatherBytes builds the node of a C-ordered block of items, such as a
-// sub-array field of a record.
+// sub-array field of a record. A block of more than printThreshold items
+// is summarised as an array is, so that the output stays bounded whatever
+// the field's shape (NumPy 1.24 prints sub-arrays whole).
 func gatherBytes(b []byte, shape []int, size int) node {
+	return gatherBlock(b, shape, size, count(shape) > printThreshold)
+}
+
+func gatherBlock(b []byte, shape []int, size int, summarise bool) node {
 	if len(shape) == 0 {
 		return node{item: b[:size], gap: -1}
 	}
 	nd := node{gap: -1}
 	step := count(shape[1:]) * size
-	for i := range shape[0] {
-		nd.kids = append(nd.kids, gatherBytes(b[i*step:], shape[1:], size))
+	n := shape[0]
+	for i := 0; i < n; i++ {
+		if summarise && n > 2*edgeItems && i == edgeItems {
+			nd.gap = edgeItems
+			i = n - edgeItems
+		}
+		nd.kids = append(nd.kids, gatherBlock(b[i*step:], shape[1:], size, summarise))
 	}
 	return nd
 }

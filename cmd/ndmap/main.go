@@ -21,7 +21,7 @@ const (
 
 const usageText = `usage:
   ndmap info [--verify] [raw flags] FILE...
-  ndmap show [--json] [--scaled] [raw flags] TARGET
+  ndmap show [--json [--max-elements N]] [--scaled] [raw flags] TARGET
   ndmap stats [--axis N] [--json] [--scaled] [raw flags] TARGET
   ndmap convert [--compress] [raw flags] IN OUT
   ndmap verify FILE...
@@ -35,6 +35,7 @@ shard set); or a Zarr v2 store folder. INDEX is NumPy's: [2], [-1, ::2],
 ['field']. OUT is file.npy, file.npz, file.raw (.bin, .dat) or folder/.
 Flags:
   --json               print one JSON object instead of text (show, stats)
+  --max-elements N     print JSON of more than a million elements (show; 0: no limit)
   --axis N             statistics per index of axis N (stats)
   --scaled             values through the format's scale, as float64 (show, stats)
   --compress           deflate the members of an .npz OUT (convert)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/osfile"
 	"github.com/ndmap/ndmap/layout"
 	"github.com/ndmap/ndmap/mmap"
 )
@@ -322,7 +323,7 @@ func sniff(path string) (int, error) {
 // readHead returns the first header.SniffLen bytes of the file at path, or
 // all of a shorter file.
 func readHead(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := osfile.Open(path, os.O_RDONLY)
 	if err != nil {
 		return nil, err
 	}

@@ -86,6 +86,8 @@ var workloads = []struct {
 	{"zarr", (*bench).zarr},
 	{"npz", (*bench).archive},
 	{"fill", (*bench).fill},
+	{"fillorder", (*bench).fillOrder},
+	{"appendsync", (*bench).appendSync},
 }
 
 func main() {
