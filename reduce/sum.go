@@ -27,7 +27,9 @@ type (
 	}
 	// tinyInt is an integer whose square, summed over 2¹⁶ values, fits
 	// in an int64.
-	tinyInt interface{ ~int8 | ~int16 | ~uint8 | ~uint16 }
+	tinyInt interface {
+		~int8 | ~int16 | ~uint8 | ~uint16
+	}
 	// complexNum is a complex element.
 	complexNum interface{ ~complex64 | ~complex128 }
 )
