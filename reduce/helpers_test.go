@@ -127,3 +127,28 @@ func putValue[T array.Element](buf *bytes.Buffer, order binary.ByteOrder, dt lay
 	}
 	buf.Write(b[:dt.Size])
 }
+
+// fileViewAt is fileView writing to path.
+func fileViewAt[T array.Element](t testing.TB, path string, dt layout.DType, data []T, shape ...int) array.View[T] {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := header.Write(&buf, header.Header{DType: dt, Shape: shape}); err != nil {
+		t.Fatal(err)
+	}
+	order := dt.Order.Binary()
+	if dt.Order == layout.NotApplicable {
+		order = binary.NativeEndian
+	}
+	for _, x := range data {
+		putValue(&buf, order, dt, x)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, err := array.Open[T](path, mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a.View
+}

@@ -90,6 +90,7 @@ func (a *mm[E]) merge(o acc[E]) {
 // NumPy orders complex numbers: by real part, then by imaginary part.
 type cmm[E complexNum] struct {
 	lo, hi []complex128
+	first  []complex128 // the first NaN of each cell, in C order
 	n, nan []int64
 }
 
@@ -99,7 +100,7 @@ func lessC(a, b complex128) bool {
 }
 
 func (a *cmm[E]) reset(n int) {
-	a.lo, a.hi = resize(a.lo, n), resize(a.hi, n)
+	a.lo, a.hi, a.first = resize(a.lo, n), resize(a.hi, n), resize(a.first, n)
 	a.n, a.nan = resize(a.n, n), resize(a.nan, n)
 	inf := math.Inf(1)
 	for j := range a.lo {
@@ -112,6 +113,9 @@ func (a *cmm[E]) add(j int, z complex128) {
 	a.n[j]++
 	switch {
 	case isNaNC(z):
+		if a.nan[j] == 0 {
+			a.first[j] = z
+		}
 		a.nan[j]++
 	case lessC(z, a.lo[j]):
 		a.lo[j] = z
@@ -147,6 +151,9 @@ func (a *cmm[E]) merge(o acc[E]) {
 		}
 		if lessC(a.hi[j], b.hi[j]) {
 			a.hi[j] = b.hi[j]
+		}
+		if a.nan[j] == 0 {
+			a.first[j] = b.first[j]
 		}
 		a.n[j] += b.n[j]
 		a.nan[j] += b.nan[j]

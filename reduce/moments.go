@@ -71,10 +71,8 @@ func (a *moments) mergeMoments(b *moments) {
 			continue
 		}
 		// The partial sum goes in with its compensation.
-		s := b.s[j]
-		b.s[j] = 0
-		a.add(j, b.n[j], s, b.mean[j], b.m2[j])
-		compensated(&a.s[j], &a.c[j], b.c[j])
+		a.add(j, b.n[j], 0, b.mean[j], b.m2[j])
+		mergeCompensated(&a.s[j], &a.c[j], b.s[j], b.c[j])
 	}
 	for j := range a.nan {
 		a.nan[j] += b.nan[j]
@@ -390,7 +388,7 @@ func (a *cvar[E]) inner(_ *scratch, c int, xs []E, m, L int) {
 			if n == 0 {
 				continue
 			}
-			mb := s / complex(float64(n), 0)
+			mb := divReal(s, float64(n))
 			var q float64
 			for _, x := range b {
 				z := complex128(x)
@@ -415,7 +413,10 @@ func (a *cvar[E]) outer(_ *scratch, c int, xs []E, m, L int) {
 				a.nan[c+j]++
 				continue
 			}
-			a.add(c+j, 1, z, 0)
+			// NumPy's deviation of one value from its mean: NaN when
+			// a part is infinite (see divReal) or NaN.
+			d := z - divReal(z, 1)
+			a.add(c+j, 1, z, real(d)*real(d)+imag(d)*imag(d))
 		}
 	}
 }

@@ -267,9 +267,9 @@ func csums[T array.Element, E complexNum](ctx context.Context, p *plan[T], cfg *
 		case opSum, opNaNSum:
 			res.setComplex(j, f.s[j])
 		case opMean:
-			res.setComplex(j, f.s[j]/complex(float64(p.count), 0))
+			res.setComplex(j, divReal(f.s[j], float64(p.count)))
 		case opNaNMean:
-			res.setComplex(j, f.s[j]/complex(float64(int64(p.count)-f.nan[j]), 0))
+			res.setComplex(j, divReal(f.s[j], float64(int64(p.count)-f.nan[j])))
 		case opCountNaN:
 			res.setInt(j, uint64(f.nan[j]))
 		}
@@ -443,8 +443,12 @@ func cmms[T array.Element, E complexNum](ctx context.Context, p *plan[T], cfg *c
 		if o == opMin || o == opNaNMin {
 			x = f.lo[j]
 		}
-		if f.nan[j] == f.n[j] || f.nan[j] > 0 && !o.skipsNaN() {
-			x = nanC
+		switch {
+		case f.nan[j] > 0 && !o.skipsNaN():
+			// NumPy's minimum and maximum pass the first NaN on.
+			x = f.first[j]
+		case f.nan[j] == f.n[j]:
+			x = complex(math.NaN(), 0) // as NumPy's nanmin gives
 		}
 		res.setComplex(j, x)
 	}

@@ -210,6 +210,8 @@ func stats(xs []float64, skip bool) refStats {
 // near reports whether got is want within tol relative to scale.
 func near(got, want, tol, scale float64) bool {
 	switch {
+	case got == want:
+		return true
 	case want != want:
 		return got != got
 	case math.IsInf(want, 0):
@@ -285,6 +287,7 @@ func (c realCheck[T]) check(t *testing.T, ctx context.Context, name string, v ar
 	for j, xs := range cells {
 		refs[j], skips[j] = stats(xs, false), stats(xs, true)
 	}
+	c.checkDescribe(t, ctx, name, v, out, skips, opts)
 	for _, o := range ops {
 		res, err := o.f(ctx, v, opts...)
 		empty := false
@@ -420,4 +423,28 @@ func floats(n int, nan float64, seed uint64) []float64 {
 		}
 	}
 	return f
+}
+
+// checkDescribe compares Describe with the NaN-skipping statistics.
+func (c realCheck[T]) checkDescribe(t *testing.T, ctx context.Context, name string, v array.View[T], out []int, skips []refStats, opts []Option) {
+	t.Helper()
+	s, err := Describe(ctx, v, append(opts, DDof(1))...)
+	if err != nil {
+		t.Errorf("%s Describe: %v", name, err)
+		return
+	}
+	if !slices.Equal(s.Shape, out) || len(s.Count) != len(skips) {
+		t.Errorf("%s Describe: shape %v, %d cells; want %v, %d", name, s.Shape, len(s.Count), out, len(skips))
+		return
+	}
+	for j, r := range skips {
+		if s.Count[j] != int64(r.n) || s.NaN[j] != int64(r.nan) ||
+			!near(s.Min[j], r.min, 0, 0) || !near(s.Max[j], r.max, 0, 0) ||
+			!near(s.Mean[j], r.mean, max(c.tol, 1e-14), math.Abs(r.mean)+c.abs) ||
+			!near(s.Var[j], r.v1, max(c.tol, 1e-12), math.Abs(r.v1)+c.abs) {
+			t.Errorf("%s Describe cell %d: count %d nan %d min %v max %v mean %v var %v; want %d %d %v %v %v %v",
+				name, j, s.Count[j], s.NaN[j], s.Min[j], s.Max[j], s.Mean[j], s.Var[j], r.n, r.nan, r.min, r.max, r.mean, r.v1)
+			return
+		}
+	}
 }

@@ -3,8 +3,6 @@ package reduce
 import (
 	"errors"
 	"fmt"
-	"math"
-	"math/cmplx"
 	"strings"
 
 	"github.com/ndmap/ndmap/array"
@@ -306,9 +304,3 @@ func setSame[E number](r Result, i int, x E) {
 		panic("reduce: internal error: real value stored in a " + r.dtype.String() + " result")
 	}
 }
-
-// nanC is the complex NaN a complex reduction gives when NaNs decide it.
-var nanC = cmplx.NaN()
-
-// nan is float64's NaN.
-var nan = math.NaN()
