@@ -90,11 +90,11 @@ type npJob struct {
 }
 
 type npResult struct {
-	DType string    `json:"dtype"`
-	Shape []int     `json:"shape"`
-	Vals  []string  `json:"vals"`
-	Scale []string  `json:"scale"`
-	Err   string    `json:"err"`
+	DType string   `json:"dtype"`
+	Shape []int    `json:"shape"`
+	Vals  []string `json:"vals"`
+	Scale []string `json:"scale"`
+	Err   string   `json:"err"`
 }
 
 // numpyData is a file of one dtype for the comparison with NumPy.

@@ -24,10 +24,10 @@ func TestMapChunks(t *testing.T) {
 		wantChunks                 int
 	}{
 		{0, 1, 1 << 20, 1},
-		{0, 3, 160, 6},  // one row of 40 int32 each
-		{0, 2, 330, 3},  // two rows each
-		{1, 2, 48, 10},  // rows of 24 values along axis 1
-		{-1, 4, 96, 4},  // axis 2, rows of 60 values
+		{0, 3, 160, 6}, // one row of 40 int32 each
+		{0, 2, 330, 3}, // two rows each
+		{1, 2, 48, 10}, // rows of 24 values along axis 1
+		{-1, 4, 96, 4}, // axis 2, rows of 60 values
 		{2, 3, 10000, 1},
 		{1, 8, 100, 10},
 	}
