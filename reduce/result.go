@@ -219,6 +219,16 @@ func Values[E array.Element](r Result) ([]E, error) {
 	panic("reduce: internal error: result values of unknown type")
 }
 
+// As returns r as a view of its shape, over r's own storage, for code
+// that takes views. E must match the result's dtype as for [Values].
+func As[E array.Element](r Result) (array.View[E], error) {
+	vals, err := Values[E](r)
+	if err != nil {
+		return array.View[E]{}, err
+	}
+	return array.FromSlice(vals, r.shape...), nil
+}
+
 // matchType checks that E holds values of r's dtype.
 func matchType[E array.Element](r Result) error {
 	dt, err := layout.For[E]()
