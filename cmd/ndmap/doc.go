@@ -6,7 +6,7 @@
 //
 //	ndmap info [raw flags] FILE...
 //	ndmap show [--json] [raw flags] TARGET
-//	ndmap stats [--axis N] [--json] [raw flags] TARGET
+//	ndmap stats [--axis N] [--workers N] [--json] [raw flags] TARGET
 //	ndmap convert [--compress] [raw flags] IN OUT
 //
 // Flags may come before or after the other arguments; a lone "--" ends
@@ -86,9 +86,11 @@
 // stats prints count, min, max, mean and standard deviation of the whole
 // array, or with --axis N one row per index of that axis (per channel of a
 // (samples, channels) array with --axis 1; negative N counts from the end).
-// Items of any bool, integer or float dtype are converted to float64; for
-// records, select a field. The array is streamed a chunk at a time through
-// one buffer, so memory stays bounded whatever its size.
+// Items of any bool, integer or float dtype are summarised in float64; for
+// records, select a field. The array is read in chunks by --workers
+// goroutines (default: one per CPU), with the same result whatever their
+// number, and each chunk's pages are let go once read, so memory stays
+// bounded whatever its size.
 //
 // NaNs are counted in their own column and left out of everything else, as
 // NumPy's nanmin, nanmax, nanmean and nanstd leave them out; count is the

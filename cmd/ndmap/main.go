@@ -19,7 +19,7 @@ const (
 const usageText = `usage:
   ndmap info [raw flags] FILE...
   ndmap show [--json] [raw flags] TARGET
-  ndmap stats [--axis N] [--json] [raw flags] TARGET
+  ndmap stats [--axis N] [--workers N] [--json] [raw flags] TARGET
   ndmap convert [raw flags] IN OUT
 
 TARGET is file.npy, file.npy[INDEX], archive.npz:member or
