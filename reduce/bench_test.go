@@ -18,11 +18,7 @@ func BenchmarkSumFloat64(b *testing.B) {
 		b.SetBytes(int64(len(data) * 8))
 		b.ReportAllocs()
 		for b.Loop() {
-			s := 0.0
-			for _, x := range data {
-				s += x
-			}
-			sinkF = s
+			sinkF = plainParallelSum(data, 2)
 		}
 	})
 	for _, w := range []int{1, 2} {
@@ -84,3 +80,44 @@ func BenchmarkMeanFrame(b *testing.B) {
 }
 
 var sinkF float64
+
+// plainParallelSum splits xs among w goroutines, each adding its part with
+// eight accumulators: the plain baseline.
+func plainParallelSum(xs []float64, w int) float64 {
+	res := make([]float64, w)
+	done := make(chan struct{})
+	n := len(xs) / w
+	for i := range w {
+		go func() {
+			part := xs[i*n:]
+			if i < w-1 {
+				part = part[:n]
+			}
+			var s0, s1, s2, s3, s4, s5, s6, s7 float64
+			for len(part) >= 8 {
+				s0 += part[0]
+				s1 += part[1]
+				s2 += part[2]
+				s3 += part[3]
+				s4 += part[4]
+				s5 += part[5]
+				s6 += part[6]
+				s7 += part[7]
+				part = part[8:]
+			}
+			for _, x := range part {
+				s0 += x
+			}
+			res[i] = s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7
+			done <- struct{}{}
+		}()
+	}
+	t := 0.0
+	for range w {
+		<-done
+	}
+	for _, r := range res {
+		t += r
+	}
+	return t
+}

@@ -34,11 +34,27 @@ func (a *mm[E]) reset(n int) {
 	}
 }
 
+// isFloat reports whether E is a floating-point type.
+func isFloat[E number]() bool { return E(1)/2 != 0 }
+
 func (a *mm[E]) inner(_ *scratch, c int, xs []E, m, L int) {
+	float := isFloat[E]()
 	for i := range m {
 		lo, hi := a.lo[c+i], a.hi[c+i]
+		run := xs[i*L : (i+1)*L]
 		var nan int64
-		for _, x := range xs[i*L : (i+1)*L] {
+		if !float {
+			// Integers have no NaN, and the builtin min and max
+			// compile to conditional moves.
+			lo1, hi1 := lo, hi
+			for len(run) >= 2 {
+				lo, hi = min(lo, run[0]), max(hi, run[0])
+				lo1, hi1 = min(lo1, run[1]), max(hi1, run[1])
+				run = run[2:]
+			}
+			lo, hi = min(lo, lo1), max(hi, hi1)
+		}
+		for _, x := range run {
 			if x < lo {
 				lo = x
 			}
@@ -57,8 +73,22 @@ func (a *mm[E]) inner(_ *scratch, c int, xs []E, m, L int) {
 
 func (a *mm[E]) outer(_ *scratch, c int, xs []E, m, L int) {
 	lo, hi, nan := a.lo[c:c+L], a.hi[c:c+L], a.nan[c:c+L]
-	for i := range m {
+	hi, nan = hi[:len(lo)], nan[:len(lo)]
+	i := 0
+	if !isFloat[E]() {
+		for ; i+4 <= m; i += 4 {
+			r0, r1, r2, r3 := xs[i*L:(i+1)*L], xs[(i+1)*L:(i+2)*L], xs[(i+2)*L:(i+3)*L], xs[(i+3)*L:(i+4)*L]
+			r0, r1, r2, r3 = r0[:len(lo)], r1[:len(lo)], r2[:len(lo)], r3[:len(lo)]
+			for j := range lo {
+				x0, x1, x2, x3 := r0[j], r1[j], r2[j], r3[j]
+				lo[j] = min(lo[j], min(x0, x1), min(x2, x3))
+				hi[j] = max(hi[j], max(x0, x1), max(x2, x3))
+			}
+		}
+	}
+	for ; i < m; i++ {
 		r := xs[i*L : (i+1)*L]
+		r = r[:len(lo)]
 		for j, x := range r {
 			if x < lo[j] {
 				lo[j] = x

@@ -227,6 +227,7 @@ func sqDevRows[E number](q, mean []float64, xs []E, m, L int) {
 	for ; i+2 <= m; i += 2 {
 		r0 := xs[i*L : i*L+w]
 		r1 := xs[(i+1)*L : (i+1)*L+w]
+		r0, r1 = r0[:len(q)], r1[:len(q)]
 		for j := range q {
 			d0 := float64(r0[j]) - mean[j]
 			d1 := float64(r1[j]) - mean[j]
@@ -235,6 +236,7 @@ func sqDevRows[E number](q, mean []float64, xs []E, m, L int) {
 	}
 	for ; i < m; i++ {
 		r := xs[i*L : i*L+w]
+		r = r[:len(q)]
 		for j := range q {
 			d := float64(r[j]) - mean[j]
 			q[j] += d * d
@@ -310,6 +312,8 @@ func (a *svar[E]) outer(sc *scratch, c int, xs []E, m, L int) {
 				r1 := tile[(i+1)*L : (i+1)*L+w]
 				r2 := tile[(i+2)*L : (i+2)*L+w]
 				r3 := tile[(i+3)*L : (i+3)*L+w]
+				// Equal lengths let the compiler drop the bounds checks.
+				r0, r1, r2, r3 = r0[:len(ts)], r1[:len(ts)], r2[:len(ts)], r3[:len(ts)]
 				tq := tq[:len(ts)]
 				for j := range ts {
 					x0, x1, x2, x3 := int64(r0[j]), int64(r1[j]), int64(r2[j]), int64(r3[j])
@@ -319,6 +323,7 @@ func (a *svar[E]) outer(sc *scratch, c int, xs []E, m, L int) {
 			}
 			for ; i < rows; i++ {
 				r := tile[i*L : i*L+w]
+				r = r[:len(ts)]
 				tq := tq[:len(ts)]
 				for j := range ts {
 					x := int64(r[j])

@@ -67,10 +67,14 @@ func ChunkBytes(n int) Option {
 // a range of positions of that axis and every position of the others.
 func Along(axis int) Option { return func(c *config) { c.along = axis } }
 
-// Prefetch says whether each worker, as it starts a chunk, asks the
-// operating system to start reading the chunk it will most likely take
-// next (mmap.WillNeed). It is on by default: a cold pass then reads the
-// file in large requests, ahead of the work, at the speed of the disk.
+// Prefetch says whether a pass reads ahead of its workers; it is on by
+// default. The view is advised to be read in order (mmap.Sequential) for
+// the length of the pass, and Normal after it, so that the operating
+// system reads far ahead of the page faults; and each worker, as it
+// starts a chunk, asks for the chunk it will most likely take next to be
+// read now (mmap.WillNeed) — unless its last chunk went faster than a
+// disk reads, which means the file is in memory and the advice would only
+// cost time. A cold pass then reads at the speed of the disk.
 func Prefetch(on bool) Option { return func(c *config) { c.prefetch = on } }
 
 // DropPages says whether each worker, once it has finished a chunk, tells

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/mmap"
@@ -61,7 +62,10 @@ func Pass[T array.Element](ctx context.Context, v array.View[T], fn func(ctx con
 func Map[T array.Element, R any](ctx context.Context, v array.View[T], fn func(ctx context.Context, c Chunk[T]) (R, error), merge func(c Chunk[T], r R) error, opts ...Option) error {
 	cfg := newConfig(opts)
 	sp := newSplit(v, cfg.along, cfg.chunkBytes)
-	return schedule(ctx, &cfg, sp.n, func(i int) {
+	if cfg.prefetch && sp.n > 1 {
+		defer readAhead(v)()
+	}
+	return schedule(ctx, &cfg, sp.n, sp.bytes, func(i int) {
 		advise(chunkOf(sp, v, i).View, mmap.WillNeed)
 	}, func(ctx context.Context, i, worker int) (R, error) {
 		c := chunkOf(sp, v, i)
@@ -84,12 +88,28 @@ func Map[T array.Element, R any](ctx context.Context, v array.View[T], fn func(c
 // advise passes advice on; it is a hint, and its errors change nothing.
 func advise[T array.Element](v array.View[T], a mmap.Advice) { _ = v.Advise(a) }
 
+// readAhead advises the operating system that v will be read in order, so
+// that it reads far ahead of the page faults, and returns the function that
+// takes the advice back once the pass is over.
+func readAhead[T array.Element](v array.View[T]) func() {
+	advise(v, mmap.Sequential)
+	return func() { advise(v, mmap.Normal) }
+}
+
+// warmRate is the rate, in bytes per second, above which a worker takes
+// the chunks it reads to be in memory already and stops asking for the
+// next ones to be read ahead: advice costs time even when there is
+// nothing to read (a lookup per page), and no disk is this fast per
+// worker for long.
+const warmRate = 4e9
+
 // split is how a view is cut into chunks along one axis.
 type split struct {
-	axis int // -1 for a 0-d view, which is one chunk
-	dim  int // length of the axis
-	rows int // positions per chunk
-	n    int // chunks
+	axis  int   // -1 for a 0-d view, which is one chunk
+	dim   int   // length of the axis
+	rows  int   // positions per chunk
+	n     int   // chunks
+	bytes int64 // bytes of elements in a full chunk
 }
 
 // newSplit cuts v along axis into chunks of about chunkBytes.
@@ -113,7 +133,7 @@ func newSplit[T array.Element](v array.View[T], axis, chunkBytes int) split {
 	if rowBytes > 0 {
 		rows = max(1, min(dim, chunkBytes/rowBytes))
 	}
-	return split{axis: axis, dim: dim, rows: rows, n: (dim + rows - 1) / rows}
+	return split{axis: axis, dim: dim, rows: rows, n: (dim + rows - 1) / rows, bytes: int64(rows) * int64(rowBytes)}
 }
 
 // chunkOf returns chunk i of v.
@@ -137,6 +157,7 @@ func chunkOf[T array.Element](sp split, v array.View[T], i int) Chunk[T] {
 // lets them live in a ring.
 type scheduler[R any] struct {
 	n, workers, window int
+	chunkBytes         int64
 	cfg                *config
 	prefetch           func(i int)
 	work               func(ctx context.Context, i, worker int) (R, error)
@@ -162,7 +183,7 @@ func (p *panicValue) Error() string { return fmt.Sprintf("reduce: panic in a wor
 // schedule runs work on chunks 0 to n-1 and merge on their results in
 // order, as Map describes; merge returns how many elements the chunk held,
 // for progress.
-func schedule[R any](ctx context.Context, cfg *config, n int, prefetch func(i int),
+func schedule[R any](ctx context.Context, cfg *config, n int, chunkBytes int64, prefetch func(i int),
 	work func(ctx context.Context, i, worker int) (R, error), merge func(i int, r R) (int64, error)) error {
 	if err := ctx.Err(); err != nil || n == 0 {
 		return err
@@ -170,7 +191,7 @@ func schedule[R any](ctx context.Context, cfg *config, n int, prefetch func(i in
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	workers := min(cfg.workers, n)
-	s := &scheduler[R]{n: n, workers: workers, window: 2 * workers, cfg: cfg, work: work, merge: merge}
+	s := &scheduler[R]{n: n, workers: workers, window: 2 * workers, chunkBytes: chunkBytes, cfg: cfg, work: work, merge: merge}
 	if cfg.prefetch {
 		s.prefetch = prefetch
 	}
@@ -207,12 +228,13 @@ func schedule[R any](ctx context.Context, cfg *config, n int, prefetch func(i in
 
 // run is one worker's loop.
 func (s *scheduler[R]) run(ctx context.Context, w int, cancel context.CancelCauseFunc) {
+	warm := false
 	for {
 		i, ok := s.take(ctx)
 		if !ok {
 			return
 		}
-		if s.prefetch != nil {
+		if s.prefetch != nil && !warm {
 			// The chunk this worker will most likely take next is one
 			// round of workers ahead; the first round has had no one
 			// to ask for it.
@@ -223,6 +245,7 @@ func (s *scheduler[R]) run(ctx context.Context, w int, cancel context.CancelCaus
 				s.prefetch(i + s.workers)
 			}
 		}
+		start := time.Now()
 		var r R
 		err := s.guarded(func() error {
 			var err error
@@ -233,6 +256,7 @@ func (s *scheduler[R]) run(ctx context.Context, w int, cancel context.CancelCaus
 			s.fail(err, cancel)
 			return
 		}
+		warm = float64(s.chunkBytes) > warmRate*time.Since(start).Seconds()
 		s.put(i, r, cancel)
 	}
 }

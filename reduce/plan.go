@@ -364,6 +364,9 @@ func pieces[T array.Element](v array.View[T], off, limit int, fn func(p array.Vi
 	}
 }
 
+// maxChunkBytes bounds the chunks a reduction makes larger than asked.
+const maxChunkBytes = 64 << 20
+
 // run reduces the view of p into an accumulator made by newAcc, on the
 // pool of workers cfg describes, and returns it.
 func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, src source[T, E], newAcc func() acc[E]) (acc[E], error) {
@@ -372,13 +375,23 @@ func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, s
 	if p.empty {
 		return total, ctx.Err()
 	}
-	sp := newSplit(p.work, p.split, cfg.chunkBytes)
+	chunkBytes := cfg.chunkBytes
+	if !p.disjoint {
+		// Each chunk makes a partial result of every cell, merged in
+		// order: make the chunks hold at least 64 values per cell, so
+		// that merging costs little beside reading.
+		chunkBytes = max(chunkBytes, min(maxChunkBytes, 64*p.cells*itemSize[T]()))
+	}
+	sp := newSplit(p.work, p.split, chunkBytes)
 	workers := make([]*worker[T, E], min(cfg.workers, sp.n))
 	// Partial accumulators of chunks waiting to be merged, for reuse.
 	var free []acc[E]
 	var freeMu sync.Mutex
 	type partial struct{ a acc[E] }
-	err := schedule(ctx, cfg, sp.n, func(i int) {
+	if cfg.prefetch && sp.n > 1 {
+		defer readAhead(p.work)()
+	}
+	err := schedule(ctx, cfg, sp.n, sp.bytes, func(i int) {
 		advise(chunkOf(sp, p.work, i).View, mmap.WillNeed)
 	}, func(ctx context.Context, i, w int) (partial, error) {
 		wk := workers[w]

@@ -147,16 +147,13 @@ func sumSkipNaN[E number](xs []E) (float64, int) {
 	return t, nan
 }
 
-// compensated adds v to the sum s with compensation c (Neumaier's variant
-// of Kahan summation), so that the partial sums of chunks and blocks add up
-// with almost no error of their own.
+// compensated adds v to the sum s and its rounding error to c (Knuth's
+// TwoSum, exact and free of branches), so that the partial sums of chunks
+// and runs add up with almost no error of their own.
 func compensated(s, c *float64, v float64) {
 	t := *s + v
-	if math.Abs(*s) >= math.Abs(v) {
-		*c += (*s - t) + v
-	} else {
-		*c += (v - t) + *s
-	}
+	bp := t - *s
+	*c += (*s - (t - bp)) + (v - bp)
 	*s = t
 }
 
@@ -190,8 +187,9 @@ func resize[S ~[]E, E any](s S, n int) S {
 }
 
 // tileWidth is how many columns an outer kernel adds up at once: their
-// float64 sums stay in the first-level cache while rows stream past.
-const tileWidth = 1024
+// float64 sums (256 KiB) stay in the second-level cache while rows stream
+// past, and each row's part is long enough for the processor's prefetcher.
+const tileWidth = 1 << 15
 
 // fsum sums real values in float64: the sum, the mean and their NaN-skipping
 // forms, and the count of NaNs.
@@ -243,9 +241,13 @@ func (a *fsum[E]) outer(sc *scratch, c int, xs []E, m, L int) {
 		} else {
 			addRows(t, xs[j0:], m, L)
 		}
-		s, cc := a.s[c+j0:c+j0+w], a.c[c+j0:c+j0+w]
+		// A chunk's rows come in few slabs (one when they lie in
+		// memory in order): plain additions suffice here, and chunks
+		// are merged with compensation.
+		s := a.s[c+j0 : c+j0+w]
+		s = s[:len(t)]
 		for j, v := range t {
-			compensated(&s[j], &cc[j], v)
+			s[j] += v
 		}
 	}
 }
@@ -260,12 +262,15 @@ func addRows[E number](t []float64, xs []E, m, L int) {
 		r1 := xs[(i+1)*L : (i+1)*L+w]
 		r2 := xs[(i+2)*L : (i+2)*L+w]
 		r3 := xs[(i+3)*L : (i+3)*L+w]
+		// Equal lengths let the compiler drop the bounds checks.
+		r0, r1, r2, r3 = r0[:len(t)], r1[:len(t)], r2[:len(t)], r3[:len(t)]
 		for j := range t {
 			t[j] += (float64(r0[j]) + float64(r1[j])) + (float64(r2[j]) + float64(r3[j]))
 		}
 	}
 	for ; i < m; i++ {
 		r := xs[i*L : i*L+w]
+		r = r[:len(t)]
 		for j := range t {
 			t[j] += float64(r[j])
 		}
