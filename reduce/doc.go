@@ -81,7 +81,9 @@
 // in the last place from it, where NumPy's float32 sum is often several
 // off; and a sum along an axis is as accurate as along a row, where
 // NumPy's adds one row at a time. Integers are added exactly, and their
-// mean is the exact sum divided once.
+// mean is the exact sum divided once. Variances of float16 and float32
+// values are computed in float64 and rounded once, where NumPy takes the
+// deviations in the values' own precision.
 //
 // Variances never come from a running sum of squares, which loses every
 // digit when the mean is large beside the spread: each block of values

@@ -157,13 +157,14 @@ func compensated(s, c *float64, v float64) {
 	*s = t
 }
 
-// mergeCompensated adds the compensated sum (bs, bc) to (s, c).
+// mergeCompensated adds the compensated sum (bs, bc) to (s, c): the sum
+// with TwoSum, the compensations, which are small, by plain addition.
 func mergeCompensated(s, c *float64, bs, bc float64) {
 	compensated(s, c, bs)
 	if bc-bc == 0 {
 		// Once a sum is infinite its compensation is NaN, and means
 		// nothing.
-		compensated(s, c, bc)
+		*c += bc
 	}
 }
 
@@ -252,25 +253,29 @@ func (a *fsum[E]) outer(sc *scratch, c int, xs []E, m, L int) {
 	}
 }
 
-// addRows adds m rows of len(t) elements, L apart in xs, into t, four rows
-// at a time so that each element of t is loaded and stored once per four.
+// addRows adds m rows of len(t) elements, L apart in xs, into t, eight
+// rows at a time, so that each element of t is loaded and stored once per
+// eight elements read and the loop's own work is spread over eight.
 func addRows[E number](t []float64, xs []E, m, L int) {
 	w := len(t)
 	i := 0
-	for ; i+4 <= m; i += 4 {
-		r0 := xs[i*L : i*L+w]
-		r1 := xs[(i+1)*L : (i+1)*L+w]
-		r2 := xs[(i+2)*L : (i+2)*L+w]
-		r3 := xs[(i+3)*L : (i+3)*L+w]
+	for ; i+8 <= m; i += 8 {
 		// Equal lengths let the compiler drop the bounds checks.
-		r0, r1, r2, r3 = r0[:len(t)], r1[:len(t)], r2[:len(t)], r3[:len(t)]
+		r0 := xs[i*L : i*L+w][:len(t)]
+		r1 := xs[(i+1)*L : (i+1)*L+w][:len(t)]
+		r2 := xs[(i+2)*L : (i+2)*L+w][:len(t)]
+		r3 := xs[(i+3)*L : (i+3)*L+w][:len(t)]
+		r4 := xs[(i+4)*L : (i+4)*L+w][:len(t)]
+		r5 := xs[(i+5)*L : (i+5)*L+w][:len(t)]
+		r6 := xs[(i+6)*L : (i+6)*L+w][:len(t)]
+		r7 := xs[(i+7)*L : (i+7)*L+w][:len(t)]
 		for j := range t {
-			t[j] += (float64(r0[j]) + float64(r1[j])) + (float64(r2[j]) + float64(r3[j]))
+			t[j] += ((float64(r0[j]) + float64(r1[j])) + (float64(r2[j]) + float64(r3[j]))) +
+				((float64(r4[j]) + float64(r5[j])) + (float64(r6[j]) + float64(r7[j])))
 		}
 	}
 	for ; i < m; i++ {
-		r := xs[i*L : i*L+w]
-		r = r[:len(t)]
+		r := xs[i*L : i*L+w][:len(t)]
 		for j := range t {
 			t[j] += float64(r[j])
 		}

@@ -82,6 +82,11 @@ var workloads = []struct {
 	{"field", (*bench).field},
 	{"rss", (*bench).rss},
 	{"write", (*bench).write},
+	{"reduce-sum", (*bench).reduceSum},
+	{"reduce-cold", (*bench).reduceCold},
+	{"reduce-channels", (*bench).reduceChannels},
+	{"reduce-frame", (*bench).reduceFrame},
+	{"reduce-scaling", (*bench).reduceScaling},
 }
 
 func main() {
@@ -95,7 +100,11 @@ func main() {
 	)
 	flag.Parse()
 	if *child != "" {
-		if err := runChild(*child); err != nil {
+		run := runChild
+		if isReduceChild(*child) {
+			run = runReduceChild
+		}
+		if err := run(*child); err != nil {
 			fmt.Fprintln(os.Stderr, "compare:", err)
 			os.Exit(1)
 		}
