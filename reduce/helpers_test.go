@@ -111,7 +111,11 @@ func putValue[T array.Element](buf *bytes.Buffer, order binary.ByteOrder, dt lay
 	case int64:
 		order.PutUint64(b[:], uint64(v))
 	case int:
-		order.PutUint64(b[:], uint64(v))
+		if dt.Size == 4 {
+			order.PutUint32(b[:], uint32(v))
+		} else {
+			order.PutUint64(b[:], uint64(v))
+		}
 	case uint64:
 		order.PutUint64(b[:], v)
 	case float64:

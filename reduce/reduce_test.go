@@ -360,7 +360,8 @@ func TestReduceInts(t *testing.T) {
 	t.Run("uint32", func(t *testing.T) { intCheck(t, layout.Uint32, r, n, func(u uint64) uint32 { return uint32(u) }) })
 	t.Run("int64", func(t *testing.T) { intCheck(t, layout.Int64, r, n, func(u uint64) int64 { return int64(u) >> 20 }) })
 	t.Run("uint64", func(t *testing.T) { intCheck(t, layout.Uint64, r, n, func(u uint64) uint64 { return u >> 20 }) })
-	t.Run("int", func(t *testing.T) { intCheck(t, layout.Int64, r, n, func(u uint64) int { return int(int32(u)) }) })
+	intDType, _ := layout.For[int]()
+	t.Run("int", func(t *testing.T) { intCheck(t, intDType, r, n, func(u uint64) int { return int(int32(u)) }) })
 	t.Run("bool", func(t *testing.T) { intCheck(t, layout.Bool8, r, n, func(u uint64) bool { return u&1 == 1 }) })
 }
 
