@@ -118,11 +118,12 @@ func newSplit[T array.Element](v array.View[T], axis, chunkBytes int) split {
 	if nd == 0 {
 		return split{axis: -1, n: 1}
 	}
+	given := axis
 	if axis < 0 {
 		axis += nd
 	}
 	if axis < 0 || axis >= nd {
-		panic(fmt.Sprintf("reduce: axis %d out of range for a %d-d view", axis, nd))
+		panic(fmt.Sprintf("reduce: axis %d out of range for a %d-d view", given, nd))
 	}
 	dim := v.Dim(axis)
 	if dim == 0 {
