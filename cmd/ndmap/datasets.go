@@ -685,9 +685,9 @@ func statsLazy(w *bufio.Writer, stderr io.Writer, label string, v *lazyView, axi
 		return fmt.Errorf("%s: %w", label, err)
 	}
 	if jsonOut {
-		writeStatsJSON(w, v.dtype(), v.shape(), ax, accs)
+		writeStatsJSON(w, v.dtype(), v.shape(), ax, summaryOf(accs))
 	} else {
-		writeStatsText(w, label, v.dtype(), v.shape(), ax, accs)
+		writeStatsText(w, label, v.dtype(), v.shape(), ax, summaryOf(accs))
 	}
 	return nil
 }

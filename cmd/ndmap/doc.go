@@ -10,7 +10,7 @@
 //
 //	ndmap info [--verify] [raw flags] FILE...
 //	ndmap show [--json] [--scaled] [raw flags] TARGET
-//	ndmap stats [--axis N] [--json] [--scaled] [raw flags] TARGET
+//	ndmap stats [--axis N] [--workers N] [--json] [--scaled] [raw flags] TARGET
 //	ndmap convert [--compress] [raw flags] IN OUT
 //	ndmap verify FILE...
 //	ndmap refs [--chunk-rows N] [raw flags] FILE|FOLDER|PATTERN
@@ -198,11 +198,12 @@
 // stats prints count, min, max, mean and standard deviation of the whole
 // array, or with --axis N one row per index of that axis (per channel of a
 // (samples, channels) array with --axis 1; negative N counts from the end).
-// Items of any bool, integer or float dtype are converted to float64; for
+// Items of any bool, integer or float dtype are summarised in float64; for
 // records, select a field. With --scaled the statistics are those of the
-// values through the format's scale (see show). The array is streamed a
-// chunk at a time through one buffer, so memory stays bounded whatever its
-// size.
+// values through the format's scale (see show). The array is read in
+// chunks by --workers goroutines (default: one per CPU), with the same
+// result whatever their number, and each chunk's pages are let go once
+// read, so memory stays bounded whatever its size.
 //
 // NaNs are counted in their own column and left out of everything else, as
 // NumPy's nanmin, nanmax, nanmean and nanstd leave them out; count is the

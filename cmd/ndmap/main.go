@@ -22,7 +22,7 @@ const (
 const usageText = `usage:
   ndmap info [--verify] [raw flags] FILE...
   ndmap show [--json [--max-elements N]] [--scaled] [raw flags] TARGET
-  ndmap stats [--axis N] [--json] [--scaled] [raw flags] TARGET
+  ndmap stats [--axis N] [--workers N] [--json] [--scaled] [raw flags] TARGET
   ndmap convert [--compress] [raw flags] IN OUT
   ndmap verify FILE...
   ndmap refs [--chunk-rows N] [raw flags] FILE|FOLDER|PATTERN

@@ -2,20 +2,23 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
 	"text/tabwriter"
 
 	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/layout"
-	"github.com/ndmap/ndmap/mmap"
+	"github.com/ndmap/ndmap/reduce"
 )
 
 func runStats(args []string, stdout *bufio.Writer, stderr io.Writer) error {
-	fs := newFlagSet("stats", "[--axis N] [--json] [--scaled] [raw flags] TARGET")
+	fs := newFlagSet("stats", "[--axis N] [--workers N] [--json] [--scaled] [raw flags] TARGET")
 	axis := fs.Int("axis", math.MinInt, "give statistics per index of this axis (negative counts from the end)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "read the array with this many goroutines")
 	jsonOut := fs.Bool("json", false, "print one JSON object instead of text")
 	scaled := fs.Bool("scaled", false, "summarise the values the stored numbers stand for, through the format's scale (FITS, NIfTI, SpikeGLX, ENVI)")
 	var raw rawFlags
@@ -26,6 +29,9 @@ func runStats(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 	}
 	if len(pos) != 1 {
 		return usagef("stats takes one TARGET, not %d", len(pos))
+	}
+	if *workers < 1 {
+		return usagef("--workers must be at least 1, not %d", *workers)
 	}
 	t, err := parseTarget(pos[0])
 	if err != nil {
@@ -54,15 +60,22 @@ func runStats(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 			return err
 		}
 		p := newProgress(stderr, "stats", int64(u.Size()))
-		accs, err := computeStats(u, ax, p)
+		s, err := computeStats(u, ax, p,
+			reduce.Workers(*workers),
+			// Each worker reads inside the file's guard: a file cut
+			// short under the mapping is an error, not a crash.
+			reduce.Guard(f.Guard),
+			// One pass: let each chunk's pages go once read, so that
+			// memory stays bounded whatever the size of the file.
+			reduce.DropPages(true))
 		p.finish()
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.text, err)
 		}
 		if *jsonOut {
-			writeStatsJSON(w, u.DType(), u.Shape(), ax, accs)
+			writeStatsJSON(w, u.DType(), u.Shape(), ax, s)
 		} else {
-			writeStatsText(w, t.text, u.DType(), u.Shape(), ax, accs)
+			writeStatsText(w, t.text, u.DType(), u.Shape(), ax, s)
 		}
 		return nil
 	})
@@ -166,77 +179,79 @@ func (a *acc) result() (mn, mx, mean, std float64, ok bool) {
 	return a.min, a.max, mean, std, true
 }
 
-// statsChunk is how many items are copied out of the mapping at a time:
-// memory stays bounded whatever the size of the array.
-const statsChunk = 1 << 16
-
-// computeStats walks the items of u in C order, a chunk at a time, and
-// returns one acc for the whole array (axis < 0) or one per index of axis.
-func computeStats(u array.Items, axis int, p *progress) ([]acc, error) {
-	shape := u.Shape()
-	groups, inner := 1, 1
-	if axis >= 0 {
-		groups = shape[axis]
-		inner = count(shape[axis+1:])
+// summaryOf gives statistics gathered in accs, one per cell, the form the
+// writers print.
+func summaryOf(accs []acc) reduce.Summary {
+	s := reduce.Summary{
+		Count: make([]int64, len(accs)), NaN: make([]int64, len(accs)),
+		Min: make([]float64, len(accs)), Max: make([]float64, len(accs)),
+		Mean: make([]float64, len(accs)), Var: make([]float64, len(accs)),
 	}
-	accs := make([]acc, groups)
 	for i := range accs {
-		accs[i] = newAcc()
+		s.Count[i], s.NaN[i] = accs[i].n, accs[i].nan
+		if mn, mx, mean, std, ok := accs[i].result(); ok {
+			s.Min[i], s.Max[i], s.Mean[i], s.Var[i] = mn, mx, mean, std*std
+		}
 	}
-	var done int64
-	feed := func(base int, xs []float64) {
-		if axis < 0 {
-			accs[0].add(xs)
-		} else {
-			// Items of one index of the axis come in runs of inner.
-			for j := 0; j < len(xs); {
-				p := base + j
-				end := min(len(xs), j+inner-p%inner)
-				accs[(p/inner)%groups].add(xs[j:end])
-				j = end
+	return s
+}
+
+// computeStats returns the statistics of the items of u: over all of them
+// (axis < 0), or one set per index of axis. NaNs are counted apart and left
+// out, as NumPy's nanmin, nanmax, nanmean and nanstd leave them out;
+// infinities take part in min and max and make the mean infinite (or NaN
+// when both signs occur) and the standard deviation NaN, as they do in
+// NumPy.
+func computeStats(u array.Items, axis int, p *progress, opts ...reduce.Option) (reduce.Summary, error) {
+	if axis >= 0 {
+		// Per index of axis: reduce over every other axis.
+		var others []int
+		for k := range u.NDim() {
+			if k != axis {
+				others = append(others, k)
 			}
 		}
-		done += int64(len(xs))
-		p.update(done)
+		opts = append(opts, reduce.Axis(others...))
 	}
+	opts = append(opts, reduce.Progress(p.update))
 	dt := u.DType()
-	var err error
 	switch {
 	case dt.Kind == layout.Bool:
-		err = walkChunks(u, func(b bool) float64 {
-			if b {
-				return 1
-			}
-			return 0
-		}, feed)
+		return describe[bool](u, opts)
 	case dt.Kind == layout.Int && dt.Size == 1:
-		err = walkChunks(u, func(x int8) float64 { return float64(x) }, feed)
+		return describe[int8](u, opts)
 	case dt.Kind == layout.Int && dt.Size == 2:
-		err = walkChunks(u, func(x int16) float64 { return float64(x) }, feed)
+		return describe[int16](u, opts)
 	case dt.Kind == layout.Int && dt.Size == 4:
-		err = walkChunks(u, func(x int32) float64 { return float64(x) }, feed)
+		return describe[int32](u, opts)
 	case dt.Kind == layout.Int && dt.Size == 8:
-		err = walkChunks(u, func(x int64) float64 { return float64(x) }, feed)
+		return describe[int64](u, opts)
 	case dt.Kind == layout.Uint && dt.Size == 1:
-		err = walkChunks(u, func(x uint8) float64 { return float64(x) }, feed)
+		return describe[uint8](u, opts)
 	case dt.Kind == layout.Uint && dt.Size == 2:
-		err = walkChunks(u, func(x uint16) float64 { return float64(x) }, feed)
+		return describe[uint16](u, opts)
 	case dt.Kind == layout.Uint && dt.Size == 4:
-		err = walkChunks(u, func(x uint32) float64 { return float64(x) }, feed)
+		return describe[uint32](u, opts)
 	case dt.Kind == layout.Uint && dt.Size == 8:
-		err = walkChunks(u, func(x uint64) float64 { return float64(x) }, feed)
+		return describe[uint64](u, opts)
 	case dt.Kind == layout.Float && dt.Size == 2:
-		err = walkChunks(u, func(x layout.Float16) float64 { return x.Float64() }, feed)
+		return describe[layout.Float16](u, opts)
 	case dt.Kind == layout.Float && dt.Size == 4:
-		err = walkChunks(u, func(x float32) float64 { return float64(x) }, feed)
+		return describe[float32](u, opts)
 	case dt.Kind == layout.Float && dt.Size == 8:
-		err = walkChunks(u, func(x float64) float64 { return x }, feed)
+		return describe[float64](u, opts)
 	case dt.Kind == layout.Struct:
-		return nil, fmt.Errorf("the items are records (%s); pick a numeric field, e.g. ['%s']", dt, firstField(dt))
-	default:
-		return nil, fmt.Errorf("statistics need numbers (bool, integers, floats), not %s", dt)
+		return reduce.Summary{}, fmt.Errorf("the items are records (%s); pick a numeric field, e.g. ['%s']", dt, firstField(dt))
 	}
-	return accs, err
+	return reduce.Summary{}, fmt.Errorf("statistics need numbers (bool, integers, floats), not %s", dt)
+}
+
+func describe[T array.Element](u array.Items, opts []reduce.Option) (reduce.Summary, error) {
+	v, err := array.As[T](u)
+	if err != nil {
+		return reduce.Summary{}, err
+	}
+	return reduce.Describe(context.Background(), v, opts...)
 }
 
 // firstField names a numeric field of a record, for the error message
@@ -251,73 +266,13 @@ func firstField(dt layout.DType) string {
 	return "name"
 }
 
-// walkChunks copies the items of u out in C order, through one reused
-// buffer, and hands them to fn as float64s with the flat position of the
-// first. Axes are split until a piece fits the buffer, so even one huge
-// row is read a chunk at a time.
-func walkChunks[T array.Element](u array.Items, conv func(T) float64, fn func(base int, xs []float64)) error {
-	v, err := array.As[T](u)
-	if err != nil {
-		return err
+// cellStats returns min, max, mean and the population standard deviation
+// (NumPy's default, ddof=0) of cell j; ok is false when it has no values.
+func cellStats(s reduce.Summary, j int) (mn, mx, mean, std float64, ok bool) {
+	if s.Count[j] == 0 {
+		return 0, 0, 0, 0, false
 	}
-	buf := make([]T, statsChunk)
-	xs := make([]float64, statsChunk)
-	// When the items lie one after another, each chunk's pages are read
-	// once: read ahead, and let the kernel drop them after use, so that
-	// not even the page cache mapped into the process grows with the file.
-	// (Advice is a hint; its errors change nothing.)
-	contiguous := isCContiguous(v.Shape(), v.Strides(), u.DType().Size)
-	if contiguous {
-		_ = v.Advise(mmap.Sequential)
-	}
-	emit := func(part array.View[T], base int) {
-		n := part.CopyTo(buf)
-		if contiguous {
-			_ = part.Advise(mmap.DontNeed)
-		}
-		for i, x := range buf[:n] {
-			xs[i] = conv(x)
-		}
-		fn(base, xs[:n])
-	}
-	var walk func(v array.View[T], base int)
-	walk = func(v array.View[T], base int) {
-		size := v.Size()
-		switch {
-		case size == 0:
-			return
-		case size <= statsChunk:
-			emit(v, base)
-			return
-		}
-		n := v.Len()
-		inner := size / n
-		if inner <= statsChunk {
-			rows := statsChunk / inner
-			for i := 0; i < n; i += rows {
-				emit(v.Slice(array.Range(i, min(i+rows, n))), base+i*inner)
-			}
-			return
-		}
-		for i := range n {
-			walk(v.Index(i), base+i*inner)
-		}
-	}
-	walk(v, 0)
-	return nil
-}
-
-// isCContiguous reports whether strides walk a shape in C order with no
-// gaps.
-func isCContiguous(shape, strides []int, size int) bool {
-	want := size
-	for k := len(shape) - 1; k >= 0; k-- {
-		if shape[k] != 1 && strides[k] != want {
-			return false
-		}
-		want *= shape[k]
-	}
-	return true
+	return s.Min[j], s.Max[j], s.Mean[j], math.Sqrt(s.Var[j]), true
 }
 
 // statFloat writes a statistic for people: up to 10 significant digits.
@@ -333,7 +288,7 @@ func statFloat(x float64) string {
 	return strconv.FormatFloat(x, 'g', 10, 64)
 }
 
-func writeStatsText(w *bufio.Writer, label string, dt layout.DType, shape []int, axis int, accs []acc) {
+func writeStatsText(w *bufio.Writer, label string, dt layout.DType, shape []int, axis int, s reduce.Summary) {
 	fmt.Fprintf(w, "%s  %s, shape %s", label, dt, layout.FormatShape(shape))
 	if axis >= 0 {
 		fmt.Fprintf(w, ", per index of axis %d", axis)
@@ -344,12 +299,12 @@ func writeStatsText(w *bufio.Writer, label string, dt layout.DType, shape []int,
 		fmt.Fprint(tw, "index\t")
 	}
 	fmt.Fprintln(tw, "count\tnan\tmin\tmax\tmean\tstd")
-	for i, a := range accs {
+	for i := range s.Count {
 		if axis >= 0 {
 			fmt.Fprintf(tw, "%d\t", i)
 		}
-		fmt.Fprintf(tw, "%d\t%d\t", a.n, a.nan)
-		if mn, mx, mean, std, ok := a.result(); ok {
+		fmt.Fprintf(tw, "%d\t%d\t", s.Count[i], s.NaN[i])
+		if mn, mx, mean, std, ok := cellStats(s, i); ok {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", statFloat(mn), statFloat(mx), statFloat(mean), statFloat(std))
 		} else {
 			fmt.Fprintln(tw, "-\t-\t-\t-")
@@ -362,7 +317,7 @@ func writeStatsText(w *bufio.Writer, label string, dt layout.DType, shape []int,
 // "mean", "std"}, or with an axis {"dtype", "shape", "axis", "stats":
 // [...]} holding one such object per index. Statistics of no values are
 // null; NaN and the infinities are the strings "nan", "inf" and "-inf".
-func writeStatsJSON(w *bufio.Writer, dt layout.DType, shape []int, axis int, accs []acc) {
+func writeStatsJSON(w *bufio.Writer, dt layout.DType, shape []int, axis int, s reduce.Summary) {
 	fmt.Fprintf(w, `{"dtype": %s, "shape": [`, jsonString(descrText(dt)))
 	for i, d := range shape {
 		if i > 0 {
@@ -371,24 +326,24 @@ func writeStatsJSON(w *bufio.Writer, dt layout.DType, shape []int, axis int, acc
 		w.WriteString(strconv.Itoa(d))
 	}
 	w.WriteString("], ")
-	one := func(a acc) string {
-		s := fmt.Sprintf(`"count": %d, "nan": %d, `, a.n, a.nan)
-		if mn, mx, mean, std, ok := a.result(); ok {
-			return s + fmt.Sprintf(`"min": %s, "max": %s, "mean": %s, "std": %s`,
+	one := func(j int) string {
+		out := fmt.Sprintf(`"count": %d, "nan": %d, `, s.Count[j], s.NaN[j])
+		if mn, mx, mean, std, ok := cellStats(s, j); ok {
+			return out + fmt.Sprintf(`"min": %s, "max": %s, "mean": %s, "std": %s`,
 				floatJSON(mn, 64), floatJSON(mx, 64), floatJSON(mean, 64), floatJSON(std, 64))
 		}
-		return s + `"min": null, "max": null, "mean": null, "std": null`
+		return out + `"min": null, "max": null, "mean": null, "std": null`
 	}
 	if axis < 0 {
-		w.WriteString(one(accs[0]) + "}\n")
+		w.WriteString(one(0) + "}\n")
 		return
 	}
 	fmt.Fprintf(w, `"axis": %d, "stats": [`, axis)
-	for i, a := range accs {
+	for i := range s.Count {
 		if i > 0 {
 			w.WriteString(", ")
 		}
-		w.WriteString("{" + one(a) + "}")
+		w.WriteString("{" + one(i) + "}")
 	}
 	w.WriteString("]}\n")
 }

@@ -290,3 +290,27 @@ func checkStatsNear(t *testing.T, label string, got, want statsJSON) {
 		}
 	}
 }
+
+// The answer does not depend on --workers, bit for bit; a bad count is a
+// usage error.
+func TestStatsWorkers(t *testing.T) {
+	for _, target := range []string{td("npy/channels.npy"), td("npy/frames.npy")} {
+		for _, axis := range []string{"", "0", "-1"} {
+			args := []string{"stats", "--json", target}
+			if axis != "" {
+				args = append(args, "--axis", axis)
+			}
+			one := ok(t, append(args, "--workers", "1")...)
+			for _, w := range []string{"2", "7"} {
+				if got := ok(t, append(args, "--workers", w)...); got != one {
+					t.Errorf("%q --workers %s:\n%s\n--workers 1:\n%s", args, w, got, one)
+				}
+			}
+		}
+	}
+	for _, bad := range []string{"0", "-3", "x"} {
+		if r := ndmap(t, "stats", "--workers", bad, td("npy/channels.npy")); r.code != exitUsage {
+			t.Errorf("stats --workers %s: exit %d, want %d", bad, r.code, exitUsage)
+		}
+	}
+}

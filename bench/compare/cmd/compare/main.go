@@ -88,6 +88,11 @@ var workloads = []struct {
 	{"fill", (*bench).fill},
 	{"fillorder", (*bench).fillOrder},
 	{"appendsync", (*bench).appendSync},
+	{"reduce-sum", (*bench).reduceSum},
+	{"reduce-cold", (*bench).reduceCold},
+	{"reduce-channels", (*bench).reduceChannels},
+	{"reduce-frame", (*bench).reduceFrame},
+	{"reduce-scaling", (*bench).reduceScaling},
 }
 
 func main() {
@@ -104,6 +109,9 @@ func main() {
 		run := runChild
 		if isFillChild(*child) {
 			run = runFillChild
+		}
+		if isReduceChild(*child) {
+			run = runReduceChild
 		}
 		if err := run(*child); err != nil {
 			fmt.Fprintln(os.Stderr, "compare:", err)
