@@ -14,10 +14,12 @@ import (
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/header/envi"
+	"github.com/ndmap/ndmap/internal/arraytest"
+	"github.com/ndmap/ndmap/internal/reftest"
 	"github.com/ndmap/ndmap/layout"
 )
 
-var testdata = filepath.Join("..", "..", "testdata", "envi")
+var testdata = reftest.Dir("envi")
 
 // The fixtures and what spectral reads from them are written by
 // testdata/envi/gen.py.
@@ -44,34 +46,12 @@ type manifest struct {
 	} `json:"bad"`
 }
 
+// readManifest loads the manifest gen.py wrote beside the fixtures.
 func readManifest(t *testing.T) manifest {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdata, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	reftest.LoadJSON(t, filepath.Join(testdata, "manifest.json"), &m)
 	return m
-}
-
-// describe sniffs the data file at path through the format registry, as
-// opening it by path does.
-func describe(path string) (header.Describer, error) {
-	head, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	f, err := header.Sniff(path, head[:min(len(head), header.SniffLen)])
-	if err != nil {
-		return nil, err
-	}
-	if f.Name != "envi" {
-		return nil, errors.New("sniffed as " + f.Name)
-	}
-	return f.Describer(path)
 }
 
 // Every fixture spectral wrote reads with spectral's dtype, shape, values
@@ -89,18 +69,18 @@ func TestFixtures(t *testing.T) {
 			if descr != e.Descr || !cmp.Equal(a.Shape, e.Shape) || a.DataOffset != e.Offset || h.Interleave.String() != e.Interleave {
 				t.Errorf("Array() = %s %v at %d (%v), spectral reads %s %v at %d (%s)", descr, a.Shape, a.DataOffset, h.Interleave, e.Descr, e.Shape, e.Offset, e.Interleave)
 			}
-			d, err := describe(filepath.Join(testdata, e.Data))
+			d, err := reftest.Describe(filepath.Join(testdata, e.Data), "envi")
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, data := openData(t, filepath.Join(testdata, e.Data), d)
+			got, data := arraytest.OpenData(t, filepath.Join(testdata, e.Data), d)
 			if !cmp.Equal(&got, a) {
 				t.Errorf("Describe = %+v, Array() = %+v", got, a)
 			}
-			if s := sha(data); s != e.SHA256 {
+			if s := reftest.SHA256(data); s != e.SHA256 {
 				t.Errorf("data sha256 %s, spectral's %s", s, e.SHA256)
 			}
-			if g, w := numbers(got.DType, data, len(e.First)), jsonNumbers(t, e.First); !cmp.Equal(g, w) {
+			if g, w := reftest.Numbers(got.DType, data, len(e.First)), reftest.JSONNumbers(t, e.First); !cmp.Equal(g, w) {
 				t.Errorf("first values %v, spectral's %v", g, w)
 			}
 			wl, err := h.Wavelengths()

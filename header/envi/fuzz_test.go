@@ -3,10 +3,6 @@ package envi_test
 import (
 	"bytes"
 	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,25 +10,15 @@ import (
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/header/envi"
+	"github.com/ndmap/ndmap/internal/reftest"
 )
 
 // FuzzRead checks that Read never panics, that its errors are format
 // errors, and that a header it reads either is refused by Encode or
 // encodes to text that reads back as the same header.
 func FuzzRead(f *testing.F) {
-	err := filepath.WalkDir(testdata, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".hdr") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
+	for _, b := range reftest.Files(f, testdata, "*.hdr") {
 		f.Add(b)
-		return nil
-	})
-	if err != nil {
-		f.Fatal(err)
 	}
 	for _, tt := range readTests {
 		f.Add([]byte(tt.in))

@@ -1,9 +1,7 @@
 package envi_test
 
 import (
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,25 +9,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ndmap/ndmap/header/envi"
+	"github.com/ndmap/ndmap/internal/arraytest"
+	"github.com/ndmap/ndmap/internal/reftest"
 	"github.com/ndmap/ndmap/layout"
 )
-
-// requireSpectral returns a Python interpreter that can import spectral
-// (Debian's python3-spectral): $PYTHON, else python3 in /usr/bin or on the
-// PATH. Without one the test is skipped, or fails when CI=true.
-func requireSpectral(t *testing.T) string {
-	t.Helper()
-	for _, py := range []string{os.Getenv("PYTHON"), "/usr/bin/python3", "python3"} {
-		if py != "" && exec.Command(py, "-c", "import spectral").Run() == nil {
-			return py
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("spectral is required when CI=true: install python3-spectral")
-	}
-	t.Skip("no python3 with spectral (python3-spectral); set PYTHON to one")
-	return ""
-}
 
 // spectralRead opens each header with spectral and reports what it reads.
 const spectralRead = `
@@ -63,17 +46,8 @@ type spectralResult struct {
 
 func runSpectral(t *testing.T, hdrs []string) []spectralResult {
 	t.Helper()
-	py := requireSpectral(t)
-	cmd := exec.Command(py, append([]string{"-c", spectralRead}, hdrs...)...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("spectral: %v", err)
-	}
 	var res []spectralResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatal(err)
-	}
+	reftest.PythonJSON(t, "spectral", spectralRead, &res, hdrs...)
 	return res
 }
 
@@ -94,11 +68,11 @@ func TestSpectralReadsFixtures(t *testing.T) {
 		if err != nil || filepath.Base(d) != e.Data {
 			t.Errorf("DataFile(%s) = %s, %v; spectral opens %s", e.Header, d, err, e.Data)
 		}
-		got, data := openData(t, filepath.Join(testdata, e.Data), h)
+		got, data := arraytest.OpenData(t, filepath.Join(testdata, e.Data), h)
 		descr, _ := got.DType.Descr()
 		r := res[i]
-		if strings.Trim(descr, "'") != r.Descr || !cmp.Equal(got.Shape, r.Shape) || sha(data) != r.SHA256 {
-			t.Errorf("%s: ndmap reads %s %v sha256 %s; spectral %s %v %s", e.Data, descr, got.Shape, sha(data), r.Descr, r.Shape, r.SHA256)
+		if strings.Trim(descr, "'") != r.Descr || !cmp.Equal(got.Shape, r.Shape) || reftest.SHA256(data) != r.SHA256 {
+			t.Errorf("%s: ndmap reads %s %v sha256 %s; spectral %s %v %s", e.Data, descr, got.Shape, reftest.SHA256(data), r.Descr, r.Shape, r.SHA256)
 		}
 	}
 }
@@ -172,10 +146,10 @@ func TestSpectralReadsEncoded(t *testing.T) {
 		if r.Description != nil {
 			desc = *r.Description
 		}
-		if strings.Trim(descr, "'") != r.Descr || !cmp.Equal(f.h.Shape(), r.Shape) || sha(f.data) != r.SHA256 ||
+		if strings.Trim(descr, "'") != r.Descr || !cmp.Equal(f.h.Shape(), r.Shape) || reftest.SHA256(f.data) != r.SHA256 ||
 			!cmp.Equal(f.h.BandNames(), r.BandNames) || !cmp.Equal(wl, r.Wavelength) || desc != f.desc {
 			t.Errorf("%s: wrote %s %v sha256 %s names %q wavelength %v description %q; spectral reads %s %v %s %q %v %q",
-				filepath.Base(f.hdr), descr, f.h.Shape(), sha(f.data), f.h.BandNames(), wl, f.desc, r.Descr, r.Shape, r.SHA256, r.BandNames, r.Wavelength, desc)
+				filepath.Base(f.hdr), descr, f.h.Shape(), reftest.SHA256(f.data), f.h.BandNames(), wl, f.desc, r.Descr, r.Shape, r.SHA256, r.BandNames, r.Wavelength, desc)
 		}
 	}
 }

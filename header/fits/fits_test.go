@@ -7,13 +7,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/reftest"
 	"github.com/ndmap/ndmap/layout"
 )
 
@@ -45,87 +45,13 @@ type manifest struct {
 	} `json:"bad"`
 }
 
-func fixture(name string) string { return filepath.Join("..", "..", "testdata", "fits", name) }
+func fixture(name string) string { return filepath.Join(reftest.Dir("fits"), name) }
 
 func loadManifest(t testing.TB) manifest {
 	t.Helper()
-	b, err := os.ReadFile(fixture("manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	reftest.LoadJSON(t, fixture("manifest.json"), &m)
 	return m
-}
-
-// floats decodes manifest numbers: JSON numbers and repr strings.
-func floats(t testing.TB, raw []json.RawMessage) []float64 {
-	t.Helper()
-	var out []float64
-	for _, r := range raw {
-		var s string
-		if json.Unmarshal(r, &s) == nil {
-			out = append(out, mustFloat(t, s))
-			continue
-		}
-		var f float64
-		if err := json.Unmarshal(r, &f); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-func mustFloat(t testing.TB, s string) float64 {
-	t.Helper()
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
-// values reads the file at path, which d describes, and returns its stored
-// values in C order. It decodes the bytes itself: the array package imports
-// this one, so its tests cannot read through it.
-func values(t testing.TB, path string, d header.Describer) []float64 {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := d.Describe(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return decodeItems(t, h.DType, b[h.DataOffset:h.DataOffset+h.DataSize()])
-}
-
-// decodeItems returns the items of dtype dt in data, in the order they are
-// stored, complex items as two values.
-func decodeItems(t testing.TB, dt layout.DType, data []byte) []float64 {
-	t.Helper()
-	var out []float64
-	for i := 0; i+dt.Size <= len(data); i += dt.Size {
-		item := data[i : i+dt.Size]
-		switch dt.Kind {
-		case layout.Int:
-			out = append(out, float64(dt.Int(item)))
-		case layout.Uint:
-			out = append(out, float64(dt.Uint(item)))
-		case layout.Float:
-			out = append(out, dt.Float(item))
-		case layout.Complex:
-			c := dt.Complex(item)
-			out = append(out, real(c), imag(c))
-		default:
-			t.Fatalf("decodeItems: dtype %v", dt)
-		}
-	}
-	return out
 }
 
 var xtension = map[string]string{"PrimaryHDU": "", "ImageHDU": "IMAGE", "BinTableHDU": "BINTABLE"}
@@ -174,27 +100,27 @@ func TestReadFixtures(t *testing.T) {
 				if h.Array.DType.TypeString() != w.DType || !cmp.Equal(h.Array.Shape, w.Shape) || h.Array.DataOffset != w.Offset {
 					t.Errorf("HDU %d: %s %v at %d, want %s %v at %d", i, h.Array.DType.TypeString(), h.Array.Shape, h.Array.DataOffset, w.DType, w.Shape, w.Offset)
 				}
-				if want := (header.Scale{Slope: mustFloat(t, w.BScale), Inter: mustFloat(t, w.BZero)}); h.Scale != want {
+				if want := (header.Scale{Slope: reftest.ParseFloat(t, w.BScale), Inter: reftest.ParseFloat(t, w.BZero)}); h.Scale != want {
 					t.Errorf("HDU %d: Scale %+v, want %+v", i, h.Scale, want)
 				}
 				unsigned := strings.Contains(w.ScaledDType, "u") && w.DType != "|u1" || w.ScaledDType == "|i1"
 				if h.Unsigned != unsigned {
 					t.Errorf("HDU %d: Unsigned = %v, astropy gives %s", i, h.Unsigned, w.ScaledDType)
 				}
-				raw := values(t, fixture(e.File), Describer{HDU: i})
-				if want := floats(t, w.Values); !cmp.Equal(raw, want) {
+				raw := reftest.FileValues(t, fixture(e.File), Describer{HDU: i})
+				if want := reftest.Floats(t, w.Values); !cmp.Equal(raw, want) {
 					t.Errorf("HDU %d: values %v, want %v", i, raw, want)
 				}
 				sc := make([]float64, len(raw))
 				for j, x := range raw {
 					sc[j] = h.Scale.Apply(x)
 				}
-				if want := floats(t, w.Scaled); !scaledEqual(sc, want, w.ScaledDType) {
+				if want := reftest.Floats(t, w.Scaled); !scaledEqual(sc, want, w.ScaledDType) {
 					t.Errorf("HDU %d: scaled values %v, want %v", i, sc, want)
 				}
 				for k, v := range w.WCS {
 					c, ok := h.Get(k)
-					if got, _ := h.Float(k); !ok || (c.Quoted && c.Value != v) || (!c.Quoted && got != mustFloat(t, v)) {
+					if got, _ := h.Float(k); !ok || (c.Quoted && c.Value != v) || (!c.Quoted && got != reftest.ParseFloat(t, v)) {
 						t.Errorf("HDU %d: %s = %+v, want %s", i, k, c, v)
 					}
 				}

@@ -2,21 +2,16 @@ package fits
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/ndmap/ndmap/internal/reftest"
 )
 
 // FuzzRead checks that no input makes Read panic, that HDUs it accepts lie
 // in order within the file with images' data inside it, and that every
 // card of a header it reads is found again by its keyword.
 func FuzzRead(f *testing.F) {
-	files, _ := filepath.Glob(fixture("*.fits"))
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range reftest.Files(f, reftest.Dir("fits"), "*.fits") {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

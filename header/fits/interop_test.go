@@ -2,9 +2,7 @@ package fits
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -12,25 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/reftest"
 	"github.com/ndmap/ndmap/layout"
 )
-
-// requirePython returns a Python interpreter that can import module: $PYTHON,
-// else python3 in /usr/bin or on the PATH. Without one the test is skipped,
-// or fails when CI=true, where the reference readers must be installed.
-func requirePython(t *testing.T, module string) string {
-	t.Helper()
-	for _, py := range []string{os.Getenv("PYTHON"), "/usr/bin/python3", "python3"} {
-		if py != "" && exec.Command(py, "-c", "import "+module).Run() == nil {
-			return py
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is required when CI=true: no python3 here can import it", module)
-	}
-	t.Skipf("no python3 with %s; set PYTHON to one", module)
-	return ""
-}
 
 // astropyRead opens each file with astropy (verifying it strictly) and
 // reports, for each image HDU with data, the data offset, the stored dtype,
@@ -68,17 +50,8 @@ type astropyHDU struct {
 
 func runAstropy(t *testing.T, paths []string) [][]*astropyHDU {
 	t.Helper()
-	py := requirePython(t, "astropy")
-	cmd := exec.Command(py, append([]string{"-c", astropyRead}, paths...)...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("astropy: %v", err)
-	}
 	var res [][]*astropyHDU
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatal(err)
-	}
+	reftest.PythonJSON(t, "astropy", astropyRead, &res, paths...)
 	return res
 }
 
@@ -112,7 +85,7 @@ func check(t *testing.T, path string, res []*astropyHDU) {
 		if a.DType.TypeString() != r.DType || !cmp.Equal(a.Shape, r.Shape) || a.DataOffset != r.Offset || data != r.Data {
 			t.Errorf("%s: HDU %d: %s %v at %d, astropy %s %v at %d (or the data differ)", path, i, a.DType.TypeString(), a.Shape, a.DataOffset, r.DType, r.Shape, r.Offset)
 		}
-		raw := values(t, path, Describer{HDU: i})
+		raw := reftest.FileValues(t, path, Describer{HDU: i})
 		sc := make([]float64, len(raw))
 		for j, x := range raw {
 			sc[j] = h.Scale.Apply(x)

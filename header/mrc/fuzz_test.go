@@ -2,22 +2,17 @@ package mrc
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/ndmap/ndmap/internal/reftest"
 )
 
 // FuzzRead checks that no input makes Read panic, that what it accepts
 // lies within the file, and that a header it reads encodes to bytes that
 // read back as the same array.
 func FuzzRead(f *testing.F) {
-	files, _ := filepath.Glob(fixture("*.mrc*"))
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range reftest.Files(f, reftest.Dir("mrc"), "*.mrc*") {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -2,34 +2,16 @@ package mrc
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ndmap/ndmap/internal/reftest"
 	"github.com/ndmap/ndmap/layout"
 )
-
-// requirePython returns a Python interpreter that can import module: $PYTHON,
-// else python3 in /usr/bin or on the PATH. Without one the test is skipped,
-// or fails when CI=true, where the reference readers must be installed.
-func requirePython(t *testing.T, module string) string {
-	t.Helper()
-	for _, py := range []string{os.Getenv("PYTHON"), "/usr/bin/python3", "python3"} {
-		if py != "" && exec.Command(py, "-c", "import "+module).Run() == nil {
-			return py
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is required when CI=true: no python3 here can import it", module)
-	}
-	t.Skipf("no python3 with %s; set PYTHON to one", module)
-	return ""
-}
 
 // mrcfileRead opens each file with mrcfile (strictly, as mrcfile.open does by
 // default) and reports what it reads, or the error it raises.
@@ -69,15 +51,8 @@ type mrcfileResult struct {
 
 func runMrcfile(t *testing.T, paths []string) []mrcfileResult {
 	t.Helper()
-	py := requirePython(t, "mrcfile")
-	out, err := exec.Command(py, append([]string{"-c", mrcfileRead}, paths...)...).Output()
-	if err != nil {
-		t.Fatalf("mrcfile: %v", err)
-	}
 	var res []mrcfileResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatal(err)
-	}
+	reftest.PythonJSON(t, "mrcfile", mrcfileRead, &res, paths...)
 	return res
 }
 

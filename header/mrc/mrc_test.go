@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/reftest"
 	"github.com/ndmap/ndmap/layout"
 )
 
@@ -40,103 +41,13 @@ type manifest struct {
 	} `json:"bad"`
 }
 
-func fixture(name string) string { return filepath.Join("..", "..", "testdata", "mrc", name) }
+func fixture(name string) string { return filepath.Join(reftest.Dir("mrc"), name) }
 
 func loadManifest(t testing.TB) manifest {
 	t.Helper()
-	b, err := os.ReadFile(fixture("manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	reftest.LoadJSON(t, fixture("manifest.json"), &m)
 	return m
-}
-
-// floats decodes manifest numbers: JSON numbers, repr strings, and
-// [re, im] pairs as two values.
-func floats(t testing.TB, raw []json.RawMessage) []float64 {
-	t.Helper()
-	var out []float64
-	for _, r := range raw {
-		var pair []string
-		if json.Unmarshal(r, &pair) == nil {
-			for _, s := range pair {
-				out = append(out, parseFloat(t, s))
-			}
-			continue
-		}
-		var s string
-		if json.Unmarshal(r, &s) == nil {
-			out = append(out, parseFloat(t, s))
-			continue
-		}
-		var f float64
-		if err := json.Unmarshal(r, &f); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-func parseFloat(t testing.TB, s string) float64 {
-	t.Helper()
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
-func strFloats(t testing.TB, ss []string) []float64 {
-	out := make([]float64, len(ss))
-	for i, s := range ss {
-		out[i] = parseFloat(t, s)
-	}
-	return out
-}
-
-// values reads the file at path, which d describes, and returns its values
-// in C order, complex items as two values. It decodes the bytes itself:
-// the array package imports this one, so its tests cannot read through it.
-func values(t testing.TB, path string, d header.Describer) []float64 {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := d.Describe(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return decodeItems(t, h.DType, b[h.DataOffset:h.DataOffset+h.DataSize()])
-}
-
-// decodeItems returns the items of dtype dt in data, in the order they are
-// stored, complex items as two values.
-func decodeItems(t testing.TB, dt layout.DType, data []byte) []float64 {
-	t.Helper()
-	var out []float64
-	for i := 0; i+dt.Size <= len(data); i += dt.Size {
-		item := data[i : i+dt.Size]
-		switch dt.Kind {
-		case layout.Int:
-			out = append(out, float64(dt.Int(item)))
-		case layout.Uint:
-			out = append(out, float64(dt.Uint(item)))
-		case layout.Float:
-			out = append(out, dt.Float(item))
-		case layout.Complex:
-			c := dt.Complex(item)
-			out = append(out, real(c), imag(c))
-		default:
-			t.Fatalf("decodeItems: dtype %v", dt)
-		}
-	}
-	return out
 }
 
 // Every fixture mrcfile wrote reads with mrcfile's dtype, shape, offset,
@@ -155,11 +66,11 @@ func TestReadFixtures(t *testing.T) {
 				t.Errorf("shape, offset, fortran = %v, %d, %v, want %v, %d, false", h.Array.Shape, h.Array.DataOffset, h.Array.FortranOrder, e.Shape, e.Offset)
 			}
 			vs := h.VoxelSize()
-			if want := strFloats(t, e.VoxelSize); !cmp.Equal(vs[:], want) {
+			if want := reftest.ParseFloats(t, e.VoxelSize); !cmp.Equal(vs[:], want) {
 				t.Errorf("VoxelSize() = %v, want %v", vs, want)
 			}
 			origin := []float64{float64(h.Origin[0]), float64(h.Origin[1]), float64(h.Origin[2])}
-			if want := strFloats(t, e.Origin); !cmp.Equal(origin, want) {
+			if want := reftest.ParseFloats(t, e.Origin); !cmp.Equal(origin, want) {
 				t.Errorf("Origin = %v, want %v", origin, want)
 			}
 			if !cmp.Equal(h.Start[:], e.NStart) || h.Mode != e.Mode || h.SpaceGroup != e.ISPG || h.ExtSize != e.NSYMBT || h.ExtType != e.ExtTyp {
@@ -167,13 +78,13 @@ func TestReadFixtures(t *testing.T) {
 					h.Start, h.Mode, h.SpaceGroup, h.ExtSize, h.ExtType, e.NStart, e.Mode, e.ISPG, e.NSYMBT, e.ExtTyp)
 			}
 			st := []float64{float64(h.Stats.Min), float64(h.Stats.Max), float64(h.Stats.Mean), float64(h.Stats.RMS)}
-			if want := strFloats(t, e.Stats); !cmp.Equal(st, want) {
+			if want := reftest.ParseFloats(t, e.Stats); !cmp.Equal(st, want) {
 				t.Errorf("Stats = %v, want %v", st, want)
 			}
 			if !cmp.Equal(h.Labels, e.Labels) {
 				t.Errorf("Labels = %q, want %q", h.Labels, e.Labels)
 			}
-			if got, want := values(t, fixture(e.File), Describer{}), floats(t, e.Values); !cmp.Equal(got, want) {
+			if got, want := reftest.FileValues(t, fixture(e.File), Describer{}), reftest.Floats(t, e.Values); !cmp.Equal(got, want) {
 				t.Errorf("values = %v, want %v", got, want)
 			}
 		})

@@ -2,22 +2,17 @@ package nifti
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/ndmap/ndmap/internal/reftest"
 )
 
 // FuzzRead checks that no input makes Read panic, that the data of a
 // single file it accepts lies within the file, and that a NIfTI-1 header
 // it reads encodes to bytes that read back as the same array.
 func FuzzRead(f *testing.F) {
-	files, _ := filepath.Glob(fixture("*.[nh][id][ir]"))
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range reftest.Files(f, reftest.Dir("nifti"), "*.[nh][id][ir]") {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -1,10 +1,8 @@
 package nifti
 
 import (
-	"encoding/json"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -13,25 +11,9 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/reftest"
 	"github.com/ndmap/ndmap/layout"
 )
-
-// requirePython returns a Python interpreter that can import module: $PYTHON,
-// else python3 in /usr/bin or on the PATH. Without one the test is skipped,
-// or fails when CI=true, where the reference readers must be installed.
-func requirePython(t *testing.T, module string) string {
-	t.Helper()
-	for _, py := range []string{os.Getenv("PYTHON"), "/usr/bin/python3", "python3"} {
-		if py != "" && exec.Command(py, "-c", "import "+module).Run() == nil {
-			return py
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is required when CI=true: no python3 here can import it", module)
-	}
-	t.Skipf("no python3 with %s; set PYTHON to one", module)
-	return ""
-}
 
 // nibabelRead loads each file with nibabel and reports the stored dtype,
 // shape, zooms, scaling, and the stored and scaled values in Fortran order,
@@ -81,15 +63,8 @@ type nibabelResult struct {
 
 func runNibabel(t *testing.T, paths []string) []nibabelResult {
 	t.Helper()
-	py := requirePython(t, "nibabel")
-	out, err := exec.Command(py, append([]string{"-c", nibabelRead}, paths...)...).Output()
-	if err != nil {
-		t.Fatalf("nibabel: %v", err)
-	}
 	var res []nibabelResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatal(err)
-	}
+	reftest.PythonJSON(t, "nibabel", nibabelRead, &res, paths...)
 	return res
 }
 
@@ -112,7 +87,7 @@ func check(t *testing.T, path string, r nibabelResult) {
 	if !cmp.Equal(h.Zooms(), r.Zooms) || h.Scale != (header.Scale{Slope: r.Slope, Inter: r.Inter}) {
 		t.Errorf("%s: zooms %v, scale %+v; nibabel %v, %v, %v", path, h.Zooms(), h.Scale, r.Zooms, r.Slope, r.Inter)
 	}
-	stored := values(t, data, d)
+	stored := reftest.FileValues(t, data, d)
 	if !cmp.Equal(stored, r.Stored, cmpopts.EquateEmpty()) {
 		t.Errorf("%s: values %v, nibabel %v", path, stored, r.Stored)
 	}

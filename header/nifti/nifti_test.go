@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/reftest"
 	"github.com/ndmap/ndmap/layout"
 )
 
@@ -44,108 +44,13 @@ type manifest struct {
 	} `json:"bad"`
 }
 
-func fixture(name string) string { return filepath.Join("..", "..", "testdata", "nifti", name) }
+func fixture(name string) string { return filepath.Join(reftest.Dir("nifti"), name) }
 
 func loadManifest(t testing.TB) manifest {
 	t.Helper()
-	b, err := os.ReadFile(fixture("manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	reftest.LoadJSON(t, fixture("manifest.json"), &m)
 	return m
-}
-
-// floats decodes manifest numbers: JSON numbers, repr strings, and
-// [re, im] pairs as two values.
-func floats(t testing.TB, raw []json.RawMessage) []float64 {
-	t.Helper()
-	var out []float64
-	for _, r := range raw {
-		var pair []string
-		if json.Unmarshal(r, &pair) == nil {
-			for _, s := range pair {
-				out = append(out, parseFloat(t, s))
-			}
-			continue
-		}
-		var s string
-		if json.Unmarshal(r, &s) == nil {
-			out = append(out, parseFloat(t, s))
-			continue
-		}
-		var f float64
-		if err := json.Unmarshal(r, &f); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-func parseFloat(t testing.TB, s string) float64 {
-	t.Helper()
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
-func strFloats(t testing.TB, ss []string) []float64 {
-	out := make([]float64, len(ss))
-	for i, s := range ss {
-		out[i] = parseFloat(t, s)
-	}
-	return out
-}
-
-// values reads the file at path, which d describes, and returns its stored
-// values in Fortran order (nibabel's ravel(order="F")), complex items as two
-// values and colour records as their bytes. It decodes the bytes itself:
-// the array package imports this one, so its tests cannot read through it.
-func values(t testing.TB, path string, d header.Describer) []float64 {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := d.Describe(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return decodeItems(t, h.DType, b[h.DataOffset:h.DataOffset+h.DataSize()])
-}
-
-// decodeItems returns the items of dtype dt in data, in the order they are
-// stored, complex items as two values and records as their bytes.
-func decodeItems(t testing.TB, dt layout.DType, data []byte) []float64 {
-	t.Helper()
-	var out []float64
-	for i := 0; i+dt.Size <= len(data); i += dt.Size {
-		item := data[i : i+dt.Size]
-		switch dt.Kind {
-		case layout.Int:
-			out = append(out, float64(dt.Int(item)))
-		case layout.Uint:
-			out = append(out, float64(dt.Uint(item)))
-		case layout.Float:
-			out = append(out, dt.Float(item))
-		case layout.Complex:
-			c := dt.Complex(item)
-			out = append(out, real(c), imag(c))
-		case layout.Struct:
-			for _, c := range item {
-				out = append(out, float64(c))
-			}
-		default:
-			t.Fatalf("decodeItems: dtype %v", dt)
-		}
-	}
-	return out
 }
 
 func typeString(dt layout.DType) string {
@@ -173,17 +78,17 @@ func TestReadFixtures(t *testing.T) {
 			if !cmp.Equal(h.Array.Shape, e.Shape) || h.Array.DataOffset != e.Offset || !h.Array.FortranOrder {
 				t.Errorf("shape, offset, fortran = %v, %d, %v, want %v, %d, true", h.Array.Shape, h.Array.DataOffset, h.Array.FortranOrder, e.Shape, e.Offset)
 			}
-			if want := strFloats(t, e.Zooms); !cmp.Equal(h.Zooms(), want) {
+			if want := reftest.ParseFloats(t, e.Zooms); !cmp.Equal(h.Zooms(), want) {
 				t.Errorf("Zooms() = %v, want %v", h.Zooms(), want)
 			}
-			if want := (header.Scale{Slope: parseFloat(t, e.Slope), Inter: parseFloat(t, e.Inter)}); h.Scale != want {
+			if want := (header.Scale{Slope: reftest.ParseFloat(t, e.Slope), Inter: reftest.ParseFloat(t, e.Inter)}); h.Scale != want {
 				t.Errorf("Scale = %+v, want %+v", h.Scale, want)
 			}
 			var srow []float64
 			for _, r := range h.SRow {
 				srow = append(srow, r[:]...)
 			}
-			if want := strFloats(t, e.SRow); !cmp.Equal(srow, want) || h.SFormCode != e.SFormCode || h.XYZTUnits != e.XYZTUnits || h.Descrip != e.Descrip {
+			if want := reftest.ParseFloats(t, e.SRow); !cmp.Equal(srow, want) || h.SFormCode != e.SFormCode || h.XYZTUnits != e.XYZTUnits || h.Descrip != e.Descrip {
 				t.Errorf("srow, sform_code, xyzt_units, descrip = %v, %d, %d, %q, want %v, %d, %d, %q", srow, h.SFormCode, h.XYZTUnits, h.Descrip, want, e.SFormCode, e.XYZTUnits, e.Descrip)
 			}
 			var codes []int
@@ -197,7 +102,7 @@ func TestReadFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, want := values(t, fixture(e.File), d), floats(t, e.Values); !cmp.Equal(got, want) {
+			if got, want := reftest.FileValues(t, fixture(e.File), d), reftest.Floats(t, e.Values); !cmp.Equal(got, want) {
 				t.Errorf("values = %v, want %v", got, want)
 			}
 		})

@@ -3,15 +3,12 @@ package spikeglx_test
 import (
 	"bytes"
 	"errors"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/header/spikeglx"
+	"github.com/ndmap/ndmap/internal/reftest"
 )
 
 // FuzzRead checks that Read and Channels never panic, that their errors
@@ -19,19 +16,8 @@ import (
 // per column, each with a positive finite factor, and an array that fits
 // the size it was described for.
 func FuzzRead(f *testing.F) {
-	err := filepath.WalkDir(testdata, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".meta") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
+	for _, b := range reftest.Files(f, testdata, "*.meta") {
 		f.Add(b)
-		return nil
-	})
-	if err != nil {
-		f.Fatal(err)
 	}
 	for _, tt := range readTests {
 		f.Add([]byte(tt.in))

@@ -2,10 +2,8 @@ package spikeglx_test
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,24 +12,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ndmap/ndmap/header/spikeglx"
+	"github.com/ndmap/ndmap/internal/arraytest"
+	"github.com/ndmap/ndmap/internal/reftest"
 )
-
-// requireNeo returns a Python interpreter that can import neo (Debian's
-// python3-neo): $PYTHON, else python3 in /usr/bin or on the PATH. Without
-// one the test is skipped, or fails when CI=true.
-func requireNeo(t *testing.T) string {
-	t.Helper()
-	for _, py := range []string{os.Getenv("PYTHON"), "/usr/bin/python3", "python3"} {
-		if py != "" && exec.Command(py, "-c", "import neo.rawio").Run() == nil {
-			return py
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("neo is required when CI=true: install python3-neo")
-	}
-	t.Skip("no python3 with neo (python3-neo); set PYTHON to one")
-	return ""
-}
 
 // neoRead reads SpikeGLX run folders with neo and reports every stream.
 const neoRead = `
@@ -79,26 +62,17 @@ type neoStream struct {
 // the same here.
 func checkWithNeo(t *testing.T, dirs ...string) {
 	t.Helper()
-	py := requireNeo(t)
-	cmd := exec.Command(py, append([]string{"-c", neoRead}, dirs...)...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("neo: %v", err)
-	}
 	var streams []neoStream
-	if err := json.Unmarshal(out, &streams); err != nil {
-		t.Fatal(err)
-	}
+	reftest.PythonJSON(t, "neo.rawio", neoRead, &streams, dirs...)
 	if len(streams) == 0 {
 		t.Fatalf("neo found no streams in %s", dirs)
 	}
 	for _, s := range streams {
-		d, err := describe(s.Bin)
+		d, err := reftest.Describe(s.Bin, "spikeglx")
 		if err != nil {
 			t.Fatal(err)
 		}
-		h, data := openData(t, s.Bin, d)
+		h, data := arraytest.OpenData(t, s.Bin, d)
 		m := d.(*spikeglx.Meta)
 		chans, err := m.Channels()
 		if err != nil {
@@ -112,10 +86,10 @@ func checkWithNeo(t *testing.T, dirs ...string) {
 			volts = append(volts, c.Volts)
 		}
 		descr, _ := h.DType.Descr()
-		if strings.Trim(descr, "'") != s.Descr || !cmp.Equal(h.Shape, s.Shape) || sha(data) != s.SHA256 || m.SampleRate != s.SampleRate ||
+		if strings.Trim(descr, "'") != s.Descr || !cmp.Equal(h.Shape, s.Shape) || reftest.SHA256(data) != s.SHA256 || m.SampleRate != s.SampleRate ||
 			!cmp.Equal(names, s.Names) || !cmp.Equal(ids, s.IDs) || !cmp.Equal(volts[:len(volts)-1], s.Volts, equalVolts) {
 			t.Errorf("%s: ndmap reads %s %v sha256 %s %g Hz names %q ids %q volts %v;\nneo %s %v %s %g Hz %q %q %v",
-				filepath.Base(s.Bin), descr, h.Shape, sha(data), m.SampleRate, names, ids, volts[:len(volts)-1],
+				filepath.Base(s.Bin), descr, h.Shape, reftest.SHA256(data), m.SampleRate, names, ids, volts[:len(volts)-1],
 				s.Descr, s.Shape, s.SHA256, s.SampleRate, s.Names, s.IDs, s.Volts)
 		}
 	}

@@ -1,7 +1,6 @@
 package spikeglx_test
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,9 +12,11 @@ import (
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/header/spikeglx"
+	"github.com/ndmap/ndmap/internal/arraytest"
+	"github.com/ndmap/ndmap/internal/reftest"
 )
 
-var testdata = filepath.Join("..", "..", "testdata", "spikeglx")
+var testdata = reftest.Dir("spikeglx")
 
 // The fixtures and what neo reads from them are written by
 // testdata/spikeglx/gen.py.
@@ -39,37 +40,12 @@ type manifest struct {
 	} `json:"bad"`
 }
 
+// readManifest loads the manifest gen.py wrote beside the fixtures.
 func readManifest(t *testing.T) manifest {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdata, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	reftest.LoadJSON(t, filepath.Join(testdata, "manifest.json"), &m)
 	return m
-}
-
-// describe sniffs the .bin file at path through the format registry, as
-// opening it by path does.
-func describe(path string) (header.Describer, error) {
-	head := make([]byte, header.SniffLen)
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	n, _ := f.Read(head)
-	f.Close()
-	format, err := header.Sniff(path, head[:n])
-	if err != nil {
-		return nil, err
-	}
-	if format.Name != "spikeglx" {
-		return nil, errors.New("sniffed as " + format.Name)
-	}
-	return format.Describer(path)
 }
 
 // equalVolts compares factors to within rounding: neo's imec gains went
@@ -83,14 +59,14 @@ func TestFixtures(t *testing.T) {
 	for _, e := range readManifest(t).Streams {
 		t.Run(e.Stream, func(t *testing.T) {
 			path := filepath.Join(testdata, e.Bin)
-			d, err := describe(path)
+			d, err := reftest.Describe(path, "spikeglx")
 			if err != nil {
 				t.Fatal(err)
 			}
-			h, data := openData(t, path, d)
+			h, data := arraytest.OpenData(t, path, d)
 			descr, _ := h.DType.Descr()
-			if strings.Trim(descr, "'") != e.Descr || !cmp.Equal(h.Shape, e.Shape) || h.DataOffset != 0 || sha(data) != e.SHA256 {
-				t.Errorf("read %s %v at %d sha256 %s; neo %s %v %s", descr, h.Shape, h.DataOffset, sha(data), e.Descr, e.Shape, e.SHA256)
+			if strings.Trim(descr, "'") != e.Descr || !cmp.Equal(h.Shape, e.Shape) || h.DataOffset != 0 || reftest.SHA256(data) != e.SHA256 {
+				t.Errorf("read %s %v at %d sha256 %s; neo %s %v %s", descr, h.Shape, h.DataOffset, reftest.SHA256(data), e.Descr, e.Shape, e.SHA256)
 			}
 			m := d.(*spikeglx.Meta)
 			if m.Stream != e.Stream || m.SampleRate != e.SampleRate {
@@ -126,7 +102,7 @@ func TestBadFixtures(t *testing.T) {
 	for _, e := range readManifest(t).Bad {
 		t.Run(filepath.Base(e.Meta), func(t *testing.T) {
 			path := filepath.Join(testdata, e.Bin)
-			d, err := describe(path)
+			d, err := reftest.Describe(path, "spikeglx")
 			if err == nil {
 				var fi os.FileInfo
 				if fi, err = os.Stat(path); err == nil {

@@ -3,32 +3,19 @@ package tiff_test
 import (
 	"bytes"
 	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/header/tiff"
+	"github.com/ndmap/ndmap/internal/reftest"
 )
 
 // FuzzRead checks that Read never panics, that its errors are format
 // errors, and that a series it returns is consistent: one axis letter per
 // dimension, and data that lies inside the file.
 func FuzzRead(f *testing.F) {
-	err := filepath.WalkDir(testdata, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".tif" {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
+	for _, b := range reftest.Files(f, testdata, "*.tif") {
 		f.Add(b)
-		return nil
-	})
-	if err != nil {
-		f.Fatal(err)
 	}
 	for _, c := range craftedCases() {
 		f.Add(c.file)

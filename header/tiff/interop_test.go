@@ -2,10 +2,8 @@ package tiff_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,24 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ndmap/ndmap/header/tiff"
+	"github.com/ndmap/ndmap/internal/reftest"
 )
-
-// requireTifffile returns a Python interpreter that can import tifffile
-// (Debian's python3-tifffile): $PYTHON, else python3 in /usr/bin or on the
-// PATH. Without one the test is skipped, or fails when CI=true.
-func requireTifffile(t *testing.T) string {
-	t.Helper()
-	for _, py := range []string{os.Getenv("PYTHON"), "/usr/bin/python3", "python3"} {
-		if py != "" && exec.Command(py, "-c", "import tifffile").Run() == nil {
-			return py
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("tifffile is required when CI=true: install python3-tifffile")
-	}
-	t.Skip("no python3 with tifffile (python3-tifffile); set PYTHON to one")
-	return ""
-}
 
 // tifffileMemmap maps each file with tifffile.memmap and reports what it
 // maps, or its error.
@@ -65,17 +47,8 @@ type memmapResult struct {
 
 func runTifffile(t *testing.T, files []string) []memmapResult {
 	t.Helper()
-	py := requireTifffile(t)
-	cmd := exec.Command(py, append([]string{"-c", tifffileMemmap}, files...)...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("tifffile: %v", err)
-	}
 	var res []memmapResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatal(err)
-	}
+	reftest.PythonJSON(t, "tifffile", tifffileMemmap, &res, files...)
 	return res
 }
 
@@ -91,7 +64,7 @@ func compare(t *testing.T, name string, file []byte, r memmapResult) {
 	descr, _ := s.DType.Descr()
 	h := s.Header()
 	data := file[h.DataOffset : h.DataOffset+h.DataSize()]
-	got := memmapResult{Kind: s.Kind, Axes: s.Axes, Descr: strings.Trim(descr, "'"), Shape: s.Shape, Offset: s.DataOffset, SHA256: sha(data)}
+	got := memmapResult{Kind: s.Kind, Axes: s.Axes, Descr: strings.Trim(descr, "'"), Shape: s.Shape, Offset: s.DataOffset, SHA256: reftest.SHA256(data)}
 	if diff := cmp.Diff(r, got); diff != "" {
 		t.Errorf("%s (-tifffile +ndmap):\n%s", name, diff)
 	}

@@ -3,7 +3,6 @@ package tiff_test
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,9 +11,11 @@ import (
 
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/header/tiff"
+	"github.com/ndmap/ndmap/internal/arraytest"
+	"github.com/ndmap/ndmap/internal/reftest"
 )
 
-var testdata = filepath.Join("..", "..", "testdata", "tiff")
+var testdata = reftest.Dir("tiff")
 
 // The fixtures and what tifffile reads from them are written by
 // testdata/tiff/gen.py.
@@ -35,33 +36,20 @@ type manifest struct {
 	} `json:"bad"`
 }
 
+// readManifest loads the manifest gen.py wrote beside the fixtures.
 func readManifest(t *testing.T) manifest {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdata, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	reftest.LoadJSON(t, filepath.Join(testdata, "manifest.json"), &m)
 	return m
 }
 
 // describe sniffs the file at path through the format registry.
 func describe(t *testing.T, path string) header.Describer {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	d, err := reftest.Describe(path, "tiff")
 	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := header.Sniff(path, b[:min(len(b), header.SniffLen)])
-	if err != nil || f.Name != "tiff" {
-		t.Fatalf("Sniff(%s) = %q, %v", path, f.Name, err)
-	}
-	d, err := f.Describer(path)
-	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("describe(%s): %v", path, err)
 	}
 	return d
 }
@@ -81,14 +69,14 @@ func TestFixtures(t *testing.T) {
 			if s.Kind != e.Kind || s.Axes != e.Axes || descr != e.Descr || !cmp.Equal(s.Shape, e.Shape) || s.DataOffset != e.Offset {
 				t.Errorf("Read = %s %s %s %v at %d; tifffile %s %s %s %v at %d", s.Kind, s.Axes, descr, s.Shape, s.DataOffset, e.Kind, e.Axes, e.Descr, e.Shape, e.Offset)
 			}
-			h, data := openData(t, path, describe(t, path))
+			h, data := arraytest.OpenData(t, path, describe(t, path))
 			if !cmp.Equal(&h, s.Header()) {
 				t.Errorf("Describe = %+v, Series.Header() = %+v", h, s.Header())
 			}
-			if got := sha(data); got != e.SHA256 {
+			if got := reftest.SHA256(data); got != e.SHA256 {
 				t.Errorf("data sha256 %s, tifffile's %s", got, e.SHA256)
 			}
-			if g, w := numbers(h.DType, data, len(e.First)), jsonNumbers(t, e.First); !cmp.Equal(g, w) {
+			if g, w := reftest.Numbers(h.DType, data, len(e.First)), reftest.JSONNumbers(t, e.First); !cmp.Equal(g, w) {
 				t.Errorf("first values %v, tifffile's %v", g, w)
 			}
 		})

@@ -2,22 +2,17 @@ package wav
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/ndmap/ndmap/internal/reftest"
 )
 
 // FuzzRead checks that no input makes Read panic, that the samples it
 // accepts lie within the file, and that a header it reads re-encodes to
 // one that reads back as the same array.
 func FuzzRead(f *testing.F) {
-	files, _ := filepath.Glob(fixture("*.wav"))
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range reftest.Files(f, reftest.Dir("wav"), "*.wav") {
 		f.Add(b, false)
 	}
 	f.Fuzz(func(t *testing.T, b []byte, packed bool) {

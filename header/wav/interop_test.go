@@ -1,9 +1,7 @@
 package wav
 
 import (
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -11,25 +9,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/ndmap/ndmap/internal/reftest"
 	"github.com/ndmap/ndmap/layout"
 )
-
-// requirePython returns a Python interpreter that can import module: $PYTHON,
-// else python3 in /usr/bin or on the PATH. Without one the test is skipped,
-// or fails when CI=true, where the reference readers must be installed.
-func requirePython(t *testing.T, module string) string {
-	t.Helper()
-	for _, py := range []string{os.Getenv("PYTHON"), "/usr/bin/python3", "python3"} {
-		if py != "" && exec.Command(py, "-c", "import "+module).Run() == nil {
-			return py
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is required when CI=true: no python3 here can import it", module)
-	}
-	t.Skipf("no python3 with %s; set PYTHON to one", module)
-	return ""
-}
 
 // wavRead reads each file with scipy.io.wavfile (reader "scipy") or, for
 // RF64 files, which scipy 1.10 cannot read, with soundfile as int32 or
@@ -71,22 +53,12 @@ type wavResult struct {
 func runReader(t *testing.T, reader string, tail int, strict bool, paths []string) []wavResult {
 	t.Helper()
 	module := map[string]string{"scipy": "scipy.io.wavfile", "soundfile": "soundfile"}[reader]
-	py := requirePython(t, module)
 	flag := "0"
 	if strict {
 		flag = "1"
 	}
-	args := append([]string{"-c", wavRead, reader, strconv.Itoa(tail), flag}, paths...)
-	cmd := exec.Command(py, args...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s: %v", reader, err)
-	}
 	var res []wavResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatal(err)
-	}
+	reftest.PythonJSON(t, module, wavRead, &res, append([]string{reader, strconv.Itoa(tail), flag}, paths...)...)
 	return res
 }
 

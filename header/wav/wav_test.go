@@ -6,13 +6,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ndmap/ndmap/header"
+	"github.com/ndmap/ndmap/internal/reftest"
 	"github.com/ndmap/ndmap/layout"
 )
 
@@ -35,43 +35,13 @@ type manifest struct {
 	} `json:"bad"`
 }
 
-func fixture(name string) string { return filepath.Join("..", "..", "testdata", "wav", name) }
+func fixture(name string) string { return filepath.Join(reftest.Dir("wav"), name) }
 
 func loadManifest(t testing.TB) manifest {
 	t.Helper()
-	b, err := os.ReadFile(fixture("manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
+	reftest.LoadJSON(t, fixture("manifest.json"), &m)
 	return m
-}
-
-// floats decodes manifest numbers: JSON numbers (int64 exactly, through
-// json.Number) and repr strings.
-func floats(t testing.TB, raw []json.RawMessage) []float64 {
-	t.Helper()
-	var out []float64
-	for _, r := range raw {
-		var s string
-		if json.Unmarshal(r, &s) == nil {
-			f, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, f)
-			continue
-		}
-		n, err := strconv.ParseInt(string(r), 10, 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, float64(n))
-	}
-	return out
 }
 
 // values reads the file at path with d and returns its samples in C order.
@@ -86,22 +56,7 @@ func values(t testing.TB, path string, d Describer) []float64 {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
-	dt := h.Array.DType
-	var v []float64
-	data := b[h.Array.DataOffset : h.Array.DataOffset+h.Array.DataSize()]
-	for i := 0; i+dt.Size <= len(data); i += dt.Size {
-		item := data[i : i+dt.Size]
-		switch dt.Kind {
-		case layout.Int:
-			v = append(v, float64(dt.Int(item)))
-		case layout.Uint:
-			v = append(v, float64(dt.Uint(item)))
-		case layout.Float:
-			v = append(v, dt.Float(item))
-		default:
-			t.Fatalf("values: dtype %v", dt)
-		}
-	}
+	v := reftest.DecodeItems(t, h.Array.DType, b[h.Array.DataOffset:h.Array.DataOffset+h.Array.DataSize()])
 	if !h.Packed {
 		return v
 	}
@@ -161,7 +116,7 @@ func TestReadFixtures(t *testing.T) {
 			if h.SampleRate != e.Rate || dtype != e.DType || !cmp.Equal(shape, e.Shape) || h.Array.DataOffset != e.Offset {
 				t.Errorf("rate, dtype, shape, offset = %d, %s, %v, %d, want %d, %s, %v, %d", h.SampleRate, dtype, shape, h.Array.DataOffset, e.Rate, e.DType, e.Shape, e.Offset)
 			}
-			if got, want := values(t, fixture(e.File), d), floats(t, e.Values); !cmp.Equal(got, want) {
+			if got, want := values(t, fixture(e.File), d), reftest.Floats(t, e.Values); !cmp.Equal(got, want) {
 				t.Errorf("values = %v, want %v", got, want)
 			}
 		})

@@ -1,4 +1,4 @@
-package tiff_test
+package reftest
 
 import (
 	"crypto/sha256"
@@ -10,37 +10,19 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/ndmap/ndmap/array"
-	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
-	"github.com/ndmap/ndmap/mmap"
 )
 
-// openData maps the file at path as d describes it and returns its header
-// and the array's bytes in C order. It is the one place these tests use
-// the array package.
-func openData(t *testing.T, path string, d header.Describer) (header.Header, []byte) {
-	t.Helper()
-	f, err := array.OpenRawFile(path, mmap.ReadOnly, d)
-	if err != nil {
-		t.Fatalf("array.OpenRawFile(%s): %v", path, err)
-	}
-	defer f.Close()
-	it := f.Items()
-	b := make([]byte, it.Size()*it.DType().Size)
-	it.CopyTo(b)
-	return f.Header(), b
-}
-
-func sha(b []byte) string {
+// SHA256 returns the hex SHA-256 of b, as the manifests give hashlib's.
+func SHA256(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
 }
 
-// numbers decodes the first n items of b as dt and formats each as JSON
+// Numbers decodes the first n items of b as dt and formats each as JSON
 // does the value NumPy's .item() gives: integers exactly, floats as
 // numbers, complex numbers as [re, im].
-func numbers(dt layout.DType, b []byte, n int) []string {
+func Numbers(dt layout.DType, b []byte, n int) []string {
 	o := dt.Order.Binary()
 	var out []string
 	for i := 0; i < n && (i+1)*dt.Size <= len(b); i++ {
@@ -83,8 +65,8 @@ func number(dt layout.DType, o binary.ByteOrder, x []byte) string {
 	return fmt.Sprintf("<%v>", dt)
 }
 
-// jsonNumbers formats JSON values the way numbers does.
-func jsonNumbers(t *testing.T, raw []json.RawMessage) []string {
+// JSONNumbers formats JSON values the way Numbers does.
+func JSONNumbers(t testing.TB, raw []json.RawMessage) []string {
 	t.Helper()
 	var out []string
 	for _, r := range raw {
@@ -102,7 +84,10 @@ func jsonNumbers(t *testing.T, raw []json.RawMessage) []string {
 	return out
 }
 
-func normal(t *testing.T, n json.Number) string {
+// normal writes a JSON number as Numbers would: integers as they are,
+// floats in their shortest form.
+func normal(t testing.TB, n json.Number) string {
+	t.Helper()
 	if _, err := strconv.ParseInt(string(n), 10, 64); err == nil {
 		return string(n)
 	}
