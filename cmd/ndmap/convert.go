@@ -15,8 +15,10 @@ import (
 )
 
 func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
-	fs := newFlagSet("convert", "[--compress] [raw flags] IN OUT  (OUT: file.npy, file.npz, file.raw or folder/)")
+	fs := newFlagSet("convert", "[--compress] [--to FORMAT] [--rate N] [raw flags] IN OUT  (OUT: file.npy, file.npz, file.raw, file.mrc, file.nii, file.img, file.fits, file.wav or folder/)")
 	compress := fs.Bool("compress", false, "deflate the members of an .npz output, as np.savez_compressed does")
+	to := fs.String("to", "", "write OUT in this format (npy, npz, raw, mrc, nifti, fits, envi, wav) whatever its name; needed for envi")
+	rate := fs.Int("rate", 0, "sample rate of a WAV OUT, in frames a second (required for WAV)")
 	var raw rawFlags
 	raw.register(fs)
 	pos, err := parseFlags(fs, args, stdout)
@@ -27,7 +29,7 @@ func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 		return usagef("convert takes IN and OUT, not %d arguments", len(pos))
 	}
 	in, out := pos[0], pos[1]
-	kind, err := outputKind(out)
+	kind, err := outputKind(out, *to)
 	if err != nil {
 		return err
 	}
@@ -39,7 +41,7 @@ func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 	if len(srcs) == 0 && len(skipped) > 0 {
 		return fmt.Errorf("%s: no array can be read: %s", in, strings.Join(skipped, "; "))
 	}
-	if err := convert(in, out, kind, srcs, *compress, stderr); err != nil {
+	if err := convert(in, out, kind, srcs, *compress, *rate, stderr); err != nil {
 		return err
 	}
 	if kind == outRaw {
@@ -55,7 +57,8 @@ func runConvert(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 }
 
 // convert writes the sources to out, of the given kind.
-func convert(in, out string, kind int, srcs []source, compress bool, stderr io.Writer) error {
+// rate is the sample rate of a WAV file.
+func convert(in, out string, kind int, srcs []source, compress bool, rate int, stderr io.Writer) error {
 	var total int64
 	for _, s := range srcs {
 		total += s.h.DataSize()
@@ -75,6 +78,11 @@ func convert(in, out string, kind int, srcs []source, compress bool, stderr io.W
 			return fmt.Errorf("%s: holds %d arrays and %s can hold one; name a member as %s:NAME or convert to a folder", in, len(srcs), out, in)
 		}
 		return writeFileAtomic(out, in, srcs[0].h.DataSize(), func(w io.Writer) error { return copyData(w, srcs[0], p) })
+	case outMRC, outNIfTI, outFITS, outENVI, outWAV:
+		if len(srcs) != 1 {
+			return fmt.Errorf("%s: holds %d arrays and %s can hold one; name a member as %s:NAME", in, len(srcs), out, in)
+		}
+		return writeFormat(in, out, kind, srcs[0], rate, p)
 	}
 	for _, s := range srcs {
 		// np.savez writes a key "dir/x" as the member dir/x.npy, but a
@@ -101,9 +109,33 @@ const (
 	outNPZ
 	outDir
 	outRaw // the data bytes alone, as tofile writes them
+	outMRC
+	outNIfTI // a .nii file, or an .img file and its .hdr
+	outFITS
+	outENVI // a data file and its .hdr; chosen by --to alone
+	outWAV
 )
 
-func outputKind(out string) (int, error) {
+// outputKind tells the kind of output from to, the --to flag, or else from
+// OUT's name.
+func outputKind(out, to string) (int, error) {
+	if to != "" {
+		k, ok := formatNames[strings.ToLower(to)]
+		if !ok {
+			return 0, usagef("--to %q: not one of npy, npz, raw, mrc, nifti, fits, envi, wav", to)
+		}
+		return k, nil
+	}
+	switch strings.ToLower(filepath.Ext(out)) {
+	case ".mrc", ".mrcs":
+		return outMRC, nil
+	case ".nii", ".img":
+		return outNIfTI, nil
+	case ".fits", ".fit":
+		return outFITS, nil
+	case ".wav":
+		return outWAV, nil
+	}
 	switch {
 	case strings.HasSuffix(out, "/") || strings.HasSuffix(out, string(os.PathSeparator)):
 		return outDir, nil
@@ -114,7 +146,7 @@ func outputKind(out string) (int, error) {
 	case isRawName(out):
 		return outRaw, nil
 	}
-	return 0, usagef("OUT %q must end in .npy, .npz, .raw, .bin, .dat or / (a folder)", out)
+	return 0, usagef("OUT %q must end in .npy, .npz, .raw, .bin, .dat, .mrc, .mrcs, .nii, .img, .fits, .fit, .wav or / (a folder), or --to must name its format (--to envi for ENVI)", out)
 }
 
 // A source is one array to convert: its name, its header, and a way to
@@ -124,6 +156,7 @@ type source struct {
 	key  string
 	h    header.Header
 	open func() (io.ReadCloser, error)
+	path string // the file holding the data at h.DataOffset, where it can be mapped; or ""
 }
 
 // sources lists the arrays of IN: a raw file described by flags, a .npy
@@ -165,7 +198,7 @@ func sources(in string, raw *rawFlags) (srcs []source, skipped []string, done fu
 		return nil, nil, none, withPath(path, err)
 	}
 	open := func() (io.ReadCloser, error) { return openSection(path, h.DataOffset, h.DataSize()) }
-	return []source{{key: key, h: *h, open: open}}, nil, none, nil
+	return []source{{key: key, h: *h, open: open, path: path}}, nil, none, nil
 }
 
 // memberSources lists the arrays of an .npz archive, or only the named one,

@@ -360,8 +360,15 @@ func withNote(label, note string) string {
 }
 
 // showLazy prints a lazy view as show prints a view of a mapping.
-func showLazy(w *bufio.Writer, label string, v *lazyView, jsonOut bool) error {
+func showLazy(w *bufio.Writer, label string, v *lazyView, jsonOut bool, maxElems int64) error {
 	if jsonOut {
+		n := max(1, dtypeValues(v.dtype()))
+		for _, d := range v.shape() {
+			n = mulSat(n, int64(d))
+		}
+		if err := checkJSONElements(label, n, maxElems); err != nil {
+			return err
+		}
 		return v.writeJSON(w)
 	}
 	s, err := v.format()

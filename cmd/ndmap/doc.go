@@ -9,9 +9,9 @@
 // Usage:
 //
 //	ndmap info [--verify] [raw flags] FILE...
-//	ndmap show [--json] [--scaled] [raw flags] TARGET
+//	ndmap show [--json [--max-elements N]] [--scaled] [raw flags] TARGET
 //	ndmap stats [--axis N] [--workers N] [--json] [--scaled] [raw flags] TARGET
-//	ndmap convert [--compress] [raw flags] IN OUT
+//	ndmap convert [--compress] [--to FORMAT] [--rate N] [raw flags] IN OUT
 //	ndmap verify FILE...
 //	ndmap refs [--chunk-rows N] [raw flags] FILE|FOLDER|PATTERN
 //
@@ -237,6 +237,30 @@
 // system can, so a disk too full for it stops convert before it writes. A
 // new file gets 0666 less the umask, a replaced one keeps its mode, and an
 // OUT that is a symbolic link writes the file it names.
+//
+// OUT can also be a file of another format, named by its extension: an
+// MRC file (.mrc, .mrcs; a 2-d image, 3-d volume or 4-d volume stack, with
+// the statistics DMIN, DMAX, DMEAN and RMS computed from the data as
+// mrcfile writes them, which reads IN twice), a NIfTI-1 file (.nii, or
+// .img with its header written beside it as .hdr), a FITS primary HDU
+// (.fits, .fit) or a WAV file (.wav; --rate N gives its sample rate in
+// frames a second and is required; shape (frames,) or (frames, channels)).
+// ENVI data files have no extension of their own, so --to envi asks for
+// one: OUT is the data file (file.img, file.dat, or no extension) and its
+// header is written beside it, OUT's extension replaced by .hdr; the image
+// is in BSQ interleave, shape (bands, lines, samples), a 2-d array being
+// one band. --to names OUT's kind whatever its name for the others too
+// (npy, npz, raw, mrc, nifti, fits, envi, wav). The data bytes are copied
+// unchanged where the format holds IN's dtype and byte order; FITS, always
+// big-endian, gets the same values with their bytes reversed. A dtype the
+// format has no type for (int64 or uint8 in MRC, uint16 in FITS, records
+// anywhere) fails, naming the dtype and the format. NIfTI stores arrays in
+// Fortran order and the others in C order: IN in the other order has its
+// items reordered, through a mapping of IN, so that the format's reader
+// sees IN's shape and values; IN that cannot be mapped (an archive member,
+// a shard set, a Zarr array) is then refused, to be converted to .npy
+// first. The header file of a pair is written, as the data file is, apart
+// and named when complete, after its data file.
 //
 // The arrays of an archive that cannot be read (see info) are skipped: the
 // others are converted, and convert then exits 1 with one line naming each

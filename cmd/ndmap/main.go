@@ -23,7 +23,7 @@ const usageText = `usage:
   ndmap info [--verify] [raw flags] FILE...
   ndmap show [--json [--max-elements N]] [--scaled] [raw flags] TARGET
   ndmap stats [--axis N] [--workers N] [--json] [--scaled] [raw flags] TARGET
-  ndmap convert [--compress] [raw flags] IN OUT
+  ndmap convert [--compress] [--to FORMAT] [--rate N] [raw flags] IN OUT
   ndmap verify FILE...
   ndmap refs [--chunk-rows N] [raw flags] FILE|FOLDER|PATTERN
 
@@ -32,13 +32,17 @@ archive.npz:member[INDEX]; a file of another format (MRC, NIfTI, FITS,
 TIFF, ENVI, SpikeGLX, WAV; file.fits:HDU for a FITS extension); a folder
 or quoted pattern of files read as one array along the first axis (a
 shard set); or a Zarr v2 store folder. INDEX is NumPy's: [2], [-1, ::2],
-['field']. OUT is file.npy, file.npz, file.raw (.bin, .dat) or folder/.
+['field']. OUT is file.npy, file.npz, file.raw (.bin, .dat), folder/, or
+file.mrc (.mrcs), file.nii (file.img + .hdr), file.fits (.fit), file.wav.
 Flags:
   --json               print one JSON object instead of text (show, stats)
   --max-elements N     print JSON of more than a million elements (show; 0: no limit)
   --axis N             statistics per index of axis N (stats)
   --scaled             values through the format's scale, as float64 (show, stats)
   --compress           deflate the members of an .npz OUT (convert)
+  --to FORMAT          OUT's format whatever its name: npy, npz, raw, mrc,
+                       nifti, fits, envi (data file + .hdr), wav (convert)
+  --rate N             sample rate of a WAV OUT, frames a second (convert)
   --verify             check the CRC-32 of every .npz member (info)
   --chunk-rows N       positions of the first axis per chunk (refs)
   --format NAME        read files as this format, not as sniffed (all but verify)

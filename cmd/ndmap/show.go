@@ -35,7 +35,7 @@ func runShow(args []string, stdout *bufio.Writer, _ io.Writer) error {
 			return err
 		}
 		defer done()
-		return showLazy(w, withNote(t.text, note), v, *jsonOut)
+		return showLazy(w, withNote(t.text, note), v, *jsonOut, *maxElems)
 	}
 	if !*jsonOut && !raw.set() && t.member == "" && len(t.steps) == 0 {
 		if kind, err := sniff(t.path); err == nil && kind == kindNPZ {
@@ -53,9 +53,8 @@ func runShow(args []string, stdout *bufio.Writer, _ io.Writer) error {
 			return err
 		}
 		if *jsonOut {
-			if n := jsonElements(u); *maxElems > 0 && n > *maxElems {
-				return fmt.Errorf("%s: %s elements are more than --json prints unless asked (%d): pass --max-elements %s (or 0 for no limit) to print them, or index a part of the array",
-					t.text, elementCount(n), *maxElems, elementCount(n))
+			if err := checkJSONElements(t.text, jsonElements(u), *maxElems); err != nil {
+				return err
 			}
 			return writeJSON(w, u)
 		}
@@ -63,6 +62,16 @@ func runShow(args []string, stdout *bufio.Writer, _ io.Writer) error {
 		fmt.Fprintln(w, formatItems(u))
 		return nil
 	})
+}
+
+// checkJSONElements refuses JSON of n elements when --max-elements is
+// smaller.
+func checkJSONElements(label string, n, maxElems int64) error {
+	if maxElems > 0 && n > maxElems {
+		return fmt.Errorf("%s: %s elements are more than --json prints unless asked (%d): pass --max-elements %s (or 0 for no limit) to print them, or index a part of the array",
+			label, elementCount(n), maxElems, elementCount(n))
+	}
+	return nil
 }
 
 // defaultMaxElements is how many elements show --json prints unless

@@ -104,3 +104,27 @@ func TestShowSubArraySummary(t *testing.T) {
 		t.Errorf("show of records with a (5000,) field: exit %d:\n%.500s", r.code, r.stdout)
 	}
 }
+
+// A shard set or a Zarr array, read lazily, is held to --max-elements as a
+// file is.
+func TestShowJSONLimitLazy(t *testing.T) {
+	folder, _ := shardSet(t, t.TempDir(), []int{2, 3}, 4) // (5, 4): 20 elements
+	zarr := td("zarr/stores/null_c.zarr")                 // (5, 7): 35 elements
+	for _, tt := range []struct {
+		target string
+		n      int
+	}{{folder, 20}, {zarr, 35}} {
+		limit := strconv.Itoa(tt.n)
+		if r := ndmap(t, "show", "--json", "--max-elements", strconv.Itoa(tt.n-1), tt.target); r.code != exitInput || !strings.Contains(r.stderr, limit+" elements") || !strings.Contains(r.stderr, "--max-elements "+limit) || r.stdout != "" {
+			t.Errorf("show --json --max-elements %d %s: exit %d, %q, %d bytes out", tt.n-1, tt.target, r.code, r.stderr, len(r.stdout))
+		}
+		for _, l := range []string{limit, "0"} {
+			if r := ndmap(t, "show", "--json", "--max-elements", l, tt.target); r.code != exitOK {
+				t.Errorf("show --json --max-elements %s %s: exit %d, %q", l, tt.target, r.code, r.stderr)
+			}
+		}
+		if r := ndmap(t, "show", "--json", "--max-elements", "4", tt.target+"[0, :4]"); r.code != exitOK {
+			t.Errorf("show --json --max-elements 4 %s[0, :4]: exit %d, %q", tt.target, r.code, r.stderr)
+		}
+	}
+}
