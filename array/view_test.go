@@ -703,10 +703,116 @@ func TestNoAllocations(t *testing.T) {
 				s += x
 			}
 		},
-		"At": func() { s += v.At(1, 2, 3) },
+		"At":  func() { s += v.At(1, 2, 3) },
+		"At3": func() { s += v.At3(1, 2, 3) },
 	} {
 		if n := testing.AllocsPerRun(20, fn); n != 0 {
 			t.Errorf("%s allocates %v times", name, n)
 		}
+	}
+}
+
+// atN calls At1, At2 or At3, as the number of indices says.
+func atN[T Element](v *View[T], idx []int) T {
+	switch len(idx) {
+	case 1:
+		return v.At1(idx[0])
+	case 2:
+		return v.At2(idx[0], idx[1])
+	case 3:
+		return v.At3(idx[0], idx[1], idx[2])
+	}
+	panic(fmt.Sprintf("atN: %d indices", len(idx)))
+}
+
+// checkAtN compares At1, At2 and At3 with At at every element of v, for
+// views of one, two and three axes.
+func checkAtN[T Element](t *testing.T, name string, v View[T]) {
+	t.Helper()
+	idx := make([]int, v.NDim())
+	for range v.Size() {
+		if got, want := atN(&v, idx), v.At(idx...); got != want {
+			t.Errorf("%s: At%d%v = %v, At = %v", name, len(idx), idx, got, want)
+		}
+		for k := len(idx) - 1; k >= 0; k-- {
+			if idx[k]++; idx[k] < v.g.shape[k] {
+				break
+			}
+			idx[k] = 0
+		}
+	}
+}
+
+func TestAtFixed(t *testing.T) {
+	v := FromSlice(iota64(4*5*6), 4, 5, 6)
+	checkAtN(t, "3-d", v)
+	checkAtN(t, "strided", v.Slice(All.By(-1), Range(1, 4), All.By(2)))
+	checkAtN(t, "frame", v.Index(2))
+	checkAtN(t, "column", v.Index(1).Slice(All, Idx(3)))
+
+	be, err := Open[int32](fixture("npy/i4_be_2x3.npy"), mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer be.Close()
+	checkAtN(t, "big-endian", be.View)
+
+	f, err := OpenFile(fixture("npy/db.npy"), mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tm, err := Field[int64](f.Items(), "time")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAtN(t, "unaligned field", tm)
+
+	var buf bytes.Buffer
+	header.Write(&buf, header.Header{DType: layout.Bool8, Shape: []int{2, 2}})
+	buf.Write([]byte{0, 1, 2, 255})
+	path := filepath.Join(t.TempDir(), "b.npy")
+	os.WriteFile(path, buf.Bytes(), 0o644)
+	b, err := Open[bool](path, mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	checkAtN(t, "bool bytes", b.View)
+	if b.At2(1, 1) != true || b.At2(0, 0) != false {
+		t.Errorf("bools: At2(1, 1) = %v, At2(0, 0) = %v", b.At2(1, 1), b.At2(0, 0))
+	}
+}
+
+func TestAtFixedPanics(t *testing.T) {
+	v := FromSlice(iota64(6), 2, 3)
+	a, err := Open[float64](fixture("npy/f8_1d.npy"), mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	var zero View[float64]
+	tests := []struct {
+		name string
+		fn   func()
+		msg  string
+	}{
+		{"At2 out of range", func() { v.At2(2, 0) }, "index 2 out of range for axis 0 of length 2"},
+		{"At2 negative", func() { v.At2(0, -1) }, "index -1 out of range for axis 1 of length 3"},
+		{"At1 wrong rank", func() { v.At1(1) }, "1 indices for a 2-d view"},
+		{"At3 wrong rank", func() { v.At3(0, 0, 0) }, "3 indices for a 2-d view"},
+		{"At1 zero view", func() { zero.At1(0) }, "1 indices for a 0-d view"},
+		{"At1 closed", func() { a.At1(0) }, "file is closed"},
+	}
+	for _, tt := range tests {
+		func() {
+			defer func() {
+				r := recover()
+				if r == nil || !strings.Contains(fmt.Sprint(r), tt.msg) {
+					t.Errorf("%s: panic %v, want one containing %q", tt.name, r, tt.msg)
+				}
+			}()
+			tt.fn()
+		}()
 	}
 }
