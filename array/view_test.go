@@ -816,3 +816,89 @@ func TestAtFixedPanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestUnalignedRows reads fields of packed records, at odd offsets and in
+// both byte orders, through CopyTo, whose row loops handle 2-, 4- and
+// 8-byte scalars four at a time, and compares them with At, element by
+// element.
+func TestUnalignedRows(t *testing.T) {
+	for _, order := range []string{"<", ">"} {
+		descr := "[('pad', 'S1'), ('h', '" + order + "i2'), ('i', '" + order + "i4'), ('q', '" + order + "i8'), ('f', '" + order + "f4'), ('d', '" + order + "f8'), ('c', '" + order + "c8'), ('z', '" + order + "c16')]"
+		dt, err := layout.ParseDescr(descr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 23
+		data := make([]byte, n*dt.Size)
+		bo := layout.ByteOrder(order[0]).Binary()
+		for r := range n {
+			rec := data[r*dt.Size:]
+			for _, f := range dt.Fields {
+				b := rec[f.Offset:]
+				switch f.Type.Size {
+				case 2:
+					bo.PutUint16(b, uint16(1000+r))
+				case 4:
+					bo.PutUint32(b, uint32(100000+r))
+				case 8:
+					bo.PutUint64(b, uint64(1e10)+uint64(r))
+				case 16:
+					bo.PutUint64(b, uint64(r))
+					bo.PutUint64(b[8:], uint64(2*r))
+				}
+			}
+		}
+		var buf bytes.Buffer
+		header.Write(&buf, header.Header{DType: dt, Shape: []int{n}})
+		buf.Write(data)
+		path := filepath.Join(t.TempDir(), "rec.npy")
+		os.WriteFile(path, buf.Bytes(), 0o644)
+		f, err := OpenFile(path, mmap.ReadOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if q, err := Field[int64](f.Items(), "q"); err != nil || q.At(5) != 1e10+5 {
+			t.Errorf("%s: q[5] = %v, %v; want %d", order, q.At(5), err, int64(1e10+5))
+		}
+		sels := []Sel{All, All.By(-1), All.By(3), Range(2, 7), Range(5, 6), All.By(-4)}
+		check := func(name string, v interface {
+			Size() int
+		}, copyTo func() []any, at func(i int) any) {
+			got := copyTo()
+			for i := range v.Size() {
+				if got[i] != at(i) {
+					t.Errorf("%s%s: CopyTo[%d] = %v, At = %v", order, name, i, got[i], at(i))
+				}
+			}
+		}
+		for _, s := range sels {
+			name := fmt.Sprintf(" %v", s)
+			fieldCheck[int16](t, f, "h", s, name, check)
+			fieldCheck[int32](t, f, "i", s, name, check)
+			fieldCheck[int64](t, f, "q", s, name, check)
+			fieldCheck[float32](t, f, "f", s, name, check)
+			fieldCheck[float64](t, f, "d", s, name, check)
+			fieldCheck[complex64](t, f, "c", s, name, check)
+			fieldCheck[complex128](t, f, "z", s, name, check)
+		}
+	}
+}
+
+func fieldCheck[T Element](t *testing.T, f *File, field string, s Sel, name string,
+	check func(string, interface{ Size() int }, func() []any, func(int) any)) {
+	t.Helper()
+	v, err := Field[T](f.Items().Slice(s), field)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(field+name, v, func() []any {
+		dst := make([]T, v.Size())
+		v.CopyTo(dst)
+		out := make([]any, len(dst))
+		for i, x := range dst {
+			out[i] = x
+		}
+		return out
+	}, func(i int) any { return v.At(i) })
+}
