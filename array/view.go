@@ -159,10 +159,11 @@ func (v View[T]) At(idx ...int) T {
 }
 
 // At1 returns the element at index i of a 1-d view, as At(i) does but in
-// a third of the time: it takes no slice of indices, and the view by
+// about half the time: it takes no slice of indices, and the view by
 // pointer, so that a loop over elements copies nothing at each call. It
 // checks the number of axes, the index and that the file is open, as At
-// does.
+// does. Being a method of *View, it is called on a variable (or through an
+// *Array): frame := a.Index(k), then frame.At1(i).
 //
 // At1 panics under the same conditions as At.
 func (v *View[T]) At1(i int) T {
