@@ -370,12 +370,9 @@ func (v *View[T]) loadRow(dst []T, off, stride int) {
 			return
 		}
 		if stride%size == 0 {
-			// Native and aligned, a whole number of elements apart: view
-			// the span as a []T once and step through it.
-			if s, ok := v.span(off, len(dst), stride); ok {
-				gatherStep(dst, s, stride/size)
-				return
-			}
+			// Native and aligned, a whole number of elements apart.
+			gatherNative(dst, v.g.data, off, stride)
+			return
 		}
 	}
 	if !v.acc.fast && !v.acc.isBool && len(dst) > 0 {
@@ -385,41 +382,6 @@ func (v *View[T]) loadRow(dst []T, off, stride int) {
 	for i := range dst {
 		dst[i] = v.load(off)
 		off += stride
-	}
-}
-
-// gatherStep copies into dst the elements of s that are step elements apart,
-// from the first element of s if step is positive or zero and from the last
-// if it is negative. s spans exactly the elements gathered and those
-// between them, as View.span gives it.
-//
-// The loop takes four elements at a time, with one bounds check on the
-// span of the four: for a column, every element is on a cache line of its
-// own, and the fewer instructions between the loads, the more of them the
-// processor has in flight (NumPy's strided copy, compiled with unrolling,
-// gets its speed the same way).
-func gatherStep[T any](dst, s []T, step int) {
-	if step < 0 {
-		j := len(s) - 1
-		for i := range dst {
-			dst[i] = s[j]
-			j += step
-		}
-		return
-	}
-	i, j := 0, 0
-	for ; i+4 <= len(dst); i += 4 {
-		w := s[j : j+3*step+1]
-		d := dst[i : i+4 : i+4]
-		d[0] = w[0]
-		d[1] = w[step]
-		d[2] = w[2*step]
-		d[3] = w[3*step]
-		j += 4 * step
-	}
-	for ; i < len(dst); i++ {
-		dst[i] = s[j]
-		j += step
 	}
 }
 
