@@ -143,8 +143,12 @@
 // runs over every trailing axis that continues the one after it: a frame
 // of a C-ordered file is one copy, and a column is read through a []T with
 // a step. [View.At] checks its indices on every call and is meant for
-// scattered reads, not for loops over many elements; [View.Contiguous]
-// gives the elements as a plain slice when the layout allows.
+// scattered reads, not for loops over many elements; [View.At1],
+// [View.At2] and [View.At3] make the same checks for one, two or three
+// indices two to five times faster, for code that must index element by
+// element.
+// [View.Contiguous] gives the elements as a plain slice when the layout
+// allows, and [View.Strided] as a slice with steps.
 //
 // The operating system reads a mapped file as the program faults on its
 // pages, guessing what to read ahead. For random frames of a large file,

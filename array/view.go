@@ -158,6 +158,48 @@ func (v View[T]) At(idx ...int) T {
 	return v.loadSlow(off)
 }
 
+// At1 returns the element at index i of a 1-d view, as At(i) does but two
+// to five times faster: it takes no slice of indices, and the view by
+// pointer, so that a loop over elements copies nothing at each call. It
+// checks the number of axes, the index and that the file is open, as At
+// does. Being a method of *View, it is called on a variable (or through an
+// *Array): frame := a.Index(k), then frame.At1(i).
+//
+// At1 panics under the same conditions as At.
+func (v *View[T]) At1(i int) T {
+	// Keep in step with At: the common case is tested at once, and anything
+	// else (a bad index, a closed file, elements that need swapping) is
+	// left to At, which panics or reads them the slow way.
+	if len(v.g.shape) != 1 || uint(i) >= uint(v.g.shape[0]) || !v.acc.fast || v.f.closed.Load() {
+		return v.At(i)
+	}
+	return loadNative[T](v.g.data, v.g.base+i*v.g.strides[0])
+}
+
+// At2 returns the element at indices (i, j) of a 2-d view, as At(i, j)
+// does, as fast as At1.
+//
+// At2 panics under the same conditions as At.
+func (v *View[T]) At2(i, j int) T {
+	// Keep in step with At1.
+	if len(v.g.shape) != 2 || uint(i) >= uint(v.g.shape[0]) || uint(j) >= uint(v.g.shape[1]) || !v.acc.fast || v.f.closed.Load() {
+		return v.At(i, j)
+	}
+	return loadNative[T](v.g.data, v.g.base+i*v.g.strides[0]+j*v.g.strides[1])
+}
+
+// At3 returns the element at indices (i, j, k) of a 3-d view, as
+// At(i, j, k) does, as fast as At1.
+//
+// At3 panics under the same conditions as At.
+func (v *View[T]) At3(i, j, k int) T {
+	// Keep in step with At1.
+	if len(v.g.shape) != 3 || uint(i) >= uint(v.g.shape[0]) || uint(j) >= uint(v.g.shape[1]) || uint(k) >= uint(v.g.shape[2]) || !v.acc.fast || v.f.closed.Load() {
+		return v.At(i, j, k)
+	}
+	return loadNative[T](v.g.data, v.g.base+i*v.g.strides[0]+j*v.g.strides[1]+k*v.g.strides[2])
+}
+
 // Set stores x at the given indices. It returns an error wrapping
 // [ErrReadOnly] if the view cannot be written.
 //
@@ -328,20 +370,9 @@ func (v *View[T]) loadRow(dst []T, off, stride int) {
 			return
 		}
 		if stride%size == 0 {
-			// Native and aligned, a whole number of elements apart: view
-			// the span as a []T once and step through it.
-			if s, ok := v.span(off, len(dst), stride); ok {
-				step := stride / size
-				j := 0
-				if step < 0 {
-					j = len(s) - 1
-				}
-				for i := range dst {
-					dst[i] = s[j]
-					j += step
-				}
-				return
-			}
+			// Native and aligned, a whole number of elements apart.
+			gatherNative(dst, v.g.data, off, stride)
+			return
 		}
 	}
 	if !v.acc.fast && !v.acc.isBool && len(dst) > 0 {

@@ -703,10 +703,202 @@ func TestNoAllocations(t *testing.T) {
 				s += x
 			}
 		},
-		"At": func() { s += v.At(1, 2, 3) },
+		"At":  func() { s += v.At(1, 2, 3) },
+		"At3": func() { s += v.At3(1, 2, 3) },
 	} {
 		if n := testing.AllocsPerRun(20, fn); n != 0 {
 			t.Errorf("%s allocates %v times", name, n)
 		}
 	}
+}
+
+// atN calls At1, At2 or At3, as the number of indices says.
+func atN[T Element](v *View[T], idx []int) T {
+	switch len(idx) {
+	case 1:
+		return v.At1(idx[0])
+	case 2:
+		return v.At2(idx[0], idx[1])
+	case 3:
+		return v.At3(idx[0], idx[1], idx[2])
+	}
+	panic(fmt.Sprintf("atN: %d indices", len(idx)))
+}
+
+// checkAtN compares At1, At2 and At3 with At at every element of v, for
+// views of one, two and three axes.
+func checkAtN[T Element](t *testing.T, name string, v View[T]) {
+	t.Helper()
+	idx := make([]int, v.NDim())
+	for range v.Size() {
+		if got, want := atN(&v, idx), v.At(idx...); got != want {
+			t.Errorf("%s: At%d%v = %v, At = %v", name, len(idx), idx, got, want)
+		}
+		for k := len(idx) - 1; k >= 0; k-- {
+			if idx[k]++; idx[k] < v.g.shape[k] {
+				break
+			}
+			idx[k] = 0
+		}
+	}
+}
+
+func TestAtFixed(t *testing.T) {
+	v := FromSlice(iota64(4*5*6), 4, 5, 6)
+	checkAtN(t, "3-d", v)
+	checkAtN(t, "strided", v.Slice(All.By(-1), Range(1, 4), All.By(2)))
+	checkAtN(t, "frame", v.Index(2))
+	checkAtN(t, "column", v.Index(1).Slice(All, Idx(3)))
+
+	be, err := Open[int32](fixture("npy/i4_be_2x3.npy"), mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer be.Close()
+	checkAtN(t, "big-endian", be.View)
+
+	f, err := OpenFile(fixture("npy/db.npy"), mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tm, err := Field[int64](f.Items(), "time")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAtN(t, "unaligned field", tm)
+
+	var buf bytes.Buffer
+	header.Write(&buf, header.Header{DType: layout.Bool8, Shape: []int{2, 2}})
+	buf.Write([]byte{0, 1, 2, 255})
+	path := filepath.Join(t.TempDir(), "b.npy")
+	os.WriteFile(path, buf.Bytes(), 0o644)
+	b, err := Open[bool](path, mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	checkAtN(t, "bool bytes", b.View)
+	if b.At2(1, 1) != true || b.At2(0, 0) != false {
+		t.Errorf("bools: At2(1, 1) = %v, At2(0, 0) = %v", b.At2(1, 1), b.At2(0, 0))
+	}
+}
+
+func TestAtFixedPanics(t *testing.T) {
+	v := FromSlice(iota64(6), 2, 3)
+	a, err := Open[float64](fixture("npy/f8_1d.npy"), mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	var zero View[float64]
+	tests := []struct {
+		name string
+		fn   func()
+		msg  string
+	}{
+		{"At2 out of range", func() { v.At2(2, 0) }, "index 2 out of range for axis 0 of length 2"},
+		{"At2 negative", func() { v.At2(0, -1) }, "index -1 out of range for axis 1 of length 3"},
+		{"At1 wrong rank", func() { v.At1(1) }, "1 indices for a 2-d view"},
+		{"At3 wrong rank", func() { v.At3(0, 0, 0) }, "3 indices for a 2-d view"},
+		{"At1 zero view", func() { zero.At1(0) }, "1 indices for a 0-d view"},
+		{"At1 closed", func() { a.At1(0) }, "file is closed"},
+	}
+	for _, tt := range tests {
+		func() {
+			defer func() {
+				r := recover()
+				if r == nil || !strings.Contains(fmt.Sprint(r), tt.msg) {
+					t.Errorf("%s: panic %v, want one containing %q", tt.name, r, tt.msg)
+				}
+			}()
+			tt.fn()
+		}()
+	}
+}
+
+// TestUnalignedRows reads fields of packed records, at odd offsets and in
+// both byte orders, through CopyTo, whose row loops handle 2-, 4- and
+// 8-byte scalars four at a time, and compares them with At, element by
+// element.
+func TestUnalignedRows(t *testing.T) {
+	for _, order := range []string{"<", ">"} {
+		descr := "[('pad', 'S1'), ('h', '" + order + "i2'), ('i', '" + order + "i4'), ('q', '" + order + "i8'), ('f', '" + order + "f4'), ('d', '" + order + "f8'), ('c', '" + order + "c8'), ('z', '" + order + "c16')]"
+		dt, err := layout.ParseDescr(descr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 23
+		data := make([]byte, n*dt.Size)
+		bo := layout.ByteOrder(order[0]).Binary()
+		for r := range n {
+			rec := data[r*dt.Size:]
+			for _, f := range dt.Fields {
+				b := rec[f.Offset:]
+				switch f.Type.Size {
+				case 2:
+					bo.PutUint16(b, uint16(1000+r))
+				case 4:
+					bo.PutUint32(b, uint32(100000+r))
+				case 8:
+					bo.PutUint64(b, uint64(1e10)+uint64(r))
+				case 16:
+					bo.PutUint64(b, uint64(r))
+					bo.PutUint64(b[8:], uint64(2*r))
+				}
+			}
+		}
+		var buf bytes.Buffer
+		header.Write(&buf, header.Header{DType: dt, Shape: []int{n}})
+		buf.Write(data)
+		path := filepath.Join(t.TempDir(), "rec.npy")
+		os.WriteFile(path, buf.Bytes(), 0o644)
+		f, err := OpenFile(path, mmap.ReadOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if q, err := Field[int64](f.Items(), "q"); err != nil || q.At(5) != 1e10+5 {
+			t.Errorf("%s: q[5] = %v, %v; want %d", order, q.At(5), err, int64(1e10+5))
+		}
+		sels := []Sel{All, All.By(-1), All.By(3), Range(2, 7), Range(5, 6), All.By(-4)}
+		check := func(name string, v interface {
+			Size() int
+		}, copyTo func() []any, at func(i int) any) {
+			got := copyTo()
+			for i := range v.Size() {
+				if got[i] != at(i) {
+					t.Errorf("%s%s: CopyTo[%d] = %v, At = %v", order, name, i, got[i], at(i))
+				}
+			}
+		}
+		for _, s := range sels {
+			name := fmt.Sprintf(" %v", s)
+			fieldCheck[int16](t, f, "h", s, name, check)
+			fieldCheck[int32](t, f, "i", s, name, check)
+			fieldCheck[int64](t, f, "q", s, name, check)
+			fieldCheck[float32](t, f, "f", s, name, check)
+			fieldCheck[float64](t, f, "d", s, name, check)
+			fieldCheck[complex64](t, f, "c", s, name, check)
+			fieldCheck[complex128](t, f, "z", s, name, check)
+		}
+	}
+}
+
+func fieldCheck[T Element](t *testing.T, f *File, field string, s Sel, name string,
+	check func(string, interface{ Size() int }, func() []any, func(int) any)) {
+	t.Helper()
+	v, err := Field[T](f.Items().Slice(s), field)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(field+name, v, func() []any {
+		dst := make([]T, v.Size())
+		v.CopyTo(dst)
+		out := make([]any, len(dst))
+		for i, x := range dst {
+			out[i] = x
+		}
+		return out
+	}, func(i int) any { return v.At(i) })
 }

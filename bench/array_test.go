@@ -139,8 +139,8 @@ func BenchmarkFrameView(b *testing.B) {
 }
 
 // BenchmarkFrameAt compares summing one warm frame element by element:
-// indexing a []float32 in two nested loops, against (array.View).At(i, j)
-// and ranging over (array.View).Values.
+// indexing a []float32 in two nested loops, against (array.View).At(i, j),
+// (array.View).At2(i, j) and ranging over (array.View).Values.
 func BenchmarkFrameAt(b *testing.B) {
 	a, data := openFrames(b)
 	frame := a.Index(3)
@@ -178,6 +178,20 @@ func BenchmarkFrameAt(b *testing.B) {
 			for i := range frameSide {
 				for j := range frameSide {
 					sum += float64(frame.At(i, j))
+				}
+			}
+			check(b, sum)
+		}
+		reportFaster(b, sliceNs)
+	})
+	b.Run("At2", func(b *testing.B) {
+		b.SetBytes(frameBytes)
+		b.ReportAllocs()
+		for b.Loop() {
+			var sum float64
+			for i := range frameSide {
+				for j := range frameSide {
+					sum += float64(frame.At2(i, j))
 				}
 			}
 			check(b, sum)

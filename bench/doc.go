@@ -6,8 +6,12 @@
 // The mmap benchmarks map a 1 GiB file and compare opening and reading it
 // with os.ReadFile and (*os.File).ReadAt. The array benchmarks take frames of
 // a (64, 256, 256) float32 .npy file and a column of a (rows, 64) float64 one
-// and compare View.Index, View.At, View.Values, View.CopyTo and
-// View.Slice with the same work done on a plain Go slice of the same data.
+// and compare View.Index, View.At, View.At2, View.Values, View.CopyTo and
+// View.Slice with the same work done on a plain Go slice of the same data;
+// an unaligned field of packed records is copied out with Field and CopyTo
+// against an encoding/binary loop over the mapped bytes, and array.Open of
+// sparse files from 1 MiB to 64 GiB is compared with reading the header
+// alone.
 // The archive benchmark reads every member of a 4000-member .npz with
 // array.OpenArchive and compares it with archive/zip.
 // The format benchmarks copy out random frames of a 2 GiB MRC stack and
@@ -30,8 +34,9 @@
 //
 // The benchmarks write their data files to a temporary directory and remove
 // them afterwards. Those bigger than 64 MiB (the 1 GiB files of the mmap
-// benchmarks, the large column and the 2 GiB files of the format
-// benchmarks, which are sparse) are skipped under -short.
+// benchmarks, the large column, the large record file and the 2 GiB files
+// of the format benchmarks, which are sparse) are skipped under -short. The
+// sparse files of BenchmarkArrayOpen are holes and cost no disk.
 //
 // # Comparison with NumPy
 //

@@ -152,7 +152,9 @@ func (st *state) setMem(mem []byte) {
 		// portable code. The address is only compared with the addresses
 		// of faults, never turned back into a pointer, and the mapping
 		// lies outside the Go heap, so the collector need not know of it.
-		st.base = reflect.ValueOf(mem).Pointer()
+		// The pointer to the first byte, unlike the slice, fits in an
+		// interface without being copied to the heap.
+		st.base = reflect.ValueOf(&mem[0]).Pointer()
 	}
 }
 

@@ -113,6 +113,10 @@ def w_sum(args):
 
 def w_field(args):
     a = np.load(args["path"], mmap_mode="r")
+    if "descr" in args:
+        # The same bytes seen through another dtype: a big-endian one, to
+        # time NumPy's byte-swapping copy.
+        a = a.view(np.dtype([tuple(f) for f in args["descr"]]))
     f = a[args["field"]]
     buf = np.empty(f.shape, dtype=f.dtype.newbyteorder("="))
     out = []

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -91,40 +92,46 @@ func (b *bench) open() error {
 			return err
 		}
 		g := b.group("open " + size(sz) + " .npy (sparse)")
-		var allocs float64
-		var samples []float64
-		for r := range b.cfg.rounds + 1 {
-			fn := func() {
-				for range iters {
-					a, err := array.Open[float32](path, mmap.ReadOnly)
-					if err != nil || int64(a.Len()) != n {
-						panic(fmt.Sprintf("Open(%s) = %v", path, err))
-					}
-					a.Close()
+		openClose := func() {
+			for range iters {
+				a, err := array.Open[float32](path, mmap.ReadOnly)
+				if err != nil || int64(a.Len()) != n {
+					panic(fmt.Sprintf("Open(%s) = %v", path, err))
 				}
+				a.Close()
 			}
-			if r == 0 {
-				allocs = allocsPerOp(iters, fn)
-				continue
-			}
-			samples = append(samples, perOp(iters, fn))
 		}
-		ndmapNs = append(ndmapNs, slicesMedian(samples))
-		g.ref("ndmap array.Open + Close", samples, fmt.Sprintf("%.0f allocs/op", allocs))
-		b.numpyRow(g, "NumPy np.load(mmap_mode='r')", "open", map[string]any{"path": path, "rounds": b.cfg.rounds, "iters": iters}, 0, false)
-		g.add("pread: os.Open + header.Read + Close", b.rounds(b.cfg.rounds, iters, func() {
-			f, err := os.Open(path)
-			if err != nil {
-				panic(err)
-			}
-			st, _ := f.Stat()
-			if _, err := header.Read(f, st.Size()); err != nil {
-				panic(err)
-			}
-			f.Close()
-		}), "reads the header only")
+		allocs := allocsPerOp(iters, openClose)
+		// A turn is a round of iters opens; every reader takes its turn in
+		// each round, so that the machine's busy moments fall on all alike.
+		turnOf := func(reader, note string, iters int, fn func()) *turn {
+			return &turn{reader: reader, note: note, warm: true, round: func() (float64, string) {
+				return perOp(iters, func() {
+					for range iters {
+						fn()
+					}
+				}), ""
+			}}
+		}
+		ref := &turn{reader: "ndmap array.Open + Close", ref: true, warm: true, note: fmt.Sprintf("%.0f allocs/op", allocs),
+			round: func() (float64, string) { return perOp(iters, openClose), "" }}
+		turns := []*turn{
+			ref,
+			b.numpyTurn("NumPy np.load(mmap_mode='r')", "open", map[string]any{"path": path, "iters": iters}, 0, false),
+			turnOf("pread: os.Open + header.Read + Close", "reads the header only", iters, func() {
+				f, err := os.Open(path)
+				if err != nil {
+					panic(err)
+				}
+				st, _ := f.Stat()
+				if _, err := header.Read(f, st.Size()); err != nil {
+					panic(err)
+				}
+				f.Close()
+			}),
+		}
 		if sz <= 1<<20 {
-			g.add("npyio Read (whole array)", b.rounds(b.cfg.rounds, 20, func() {
+			turns = append(turns, turnOf("npyio Read (whole array)", "reads every element", 20, func() {
 				f, err := os.Open(path)
 				if err != nil {
 					panic(err)
@@ -134,10 +141,12 @@ func (b *bench) open() error {
 					panic(fmt.Sprintf("npyio.Read = %d, %v", len(data), err))
 				}
 				f.Close()
-			}), "reads every element")
+			}))
 		} else {
-			g.skipped("npyio Read (whole array)", "reads the whole array; not an open")
+			turns = append(turns, &turn{reader: "npyio Read (whole array)", skip: "reads the whole array; not an open"})
 		}
+		takeTurns(g, b.cfg.rounds, turns)
+		ndmapNs = append(ndmapNs, g.refRow().median())
 		os.Remove(path)
 	}
 	if len(ndmapNs) > 0 {
@@ -459,54 +468,48 @@ func (b *bench) column() error {
 		clear(dst)
 		return s
 	}
-	measure := func(rounds int, fn func()) ([]float64, string) {
-		return timeChecked(rounds, fn, total, want)
-	}
-
-	s, note := measure(b.cfg.rounds, func() {
-		a.Slice(array.All, array.Idx(column)).CopyTo(dst)
-	})
-	g.ref("ndmap Slice(All, Idx(7)).CopyTo", s, note)
-	s, note = measure(b.cfg.rounds, func() {
-		i := 0
-		for x := range a.Slice(array.All, array.Idx(column)).Values() {
-			dst[i] = x
-			i++
-		}
-	})
-	g.add("ndmap Slice(All, Idx(7)).Values", s, note)
 	data, err := a.Contiguous()
 	if err != nil {
 		return err
 	}
-	s, note = measure(b.cfg.rounds, func() {
-		for r := range dst {
-			dst[r] = data[r*width+column]
-		}
-	})
-	g.add("plain strided loop over Contiguous()", s, note)
-	b.numpyRow(g, "NumPy np.copyto(buf, a[:, 7])", "column", map[string]any{"path": path, "column": column, "rounds": b.cfg.rounds}, want, true)
-
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	buf := make([]byte, 1<<20)
-	s, note = measure(b.cfg.rounds, func() {
-		preadChunks(f, off, int64(rows)*width*8, width*8, buf, func(chunk []byte, first int64) {
-			for i := range len(chunk) / (width * 8) {
-				dst[first+int64(i)] = math.Float64frombits(binary.NativeEndian.Uint64(chunk[i*width*8+column*8:]))
+	col := a.Slice(array.All, array.Idx(column))
+	copyTo := goTurn("ndmap Slice(All, Idx(7)).CopyTo", func() { col.CopyTo(dst) }, total, want)
+	copyTo.ref = true
+	takeTurns(g, b.cfg.rounds, []*turn{
+		copyTo,
+		goTurn("ndmap Slice(All, Idx(7)).Values", func() {
+			i := 0
+			for x := range col.Values() {
+				dst[i] = x
+				i++
 			}
-		})
+		}, total, want),
+		goTurn("plain strided loop over Contiguous()", func() {
+			for r := range dst {
+				dst[r] = data[r*width+column]
+			}
+		}, total, want),
+		b.numpyTurn("NumPy np.copyto(buf, a[:, 7])", "column", map[string]any{"path": path, "column": column}, want, true),
+		goTurn("pread 1 MiB chunks, decode column", func() {
+			preadChunks(f, off, int64(rows)*width*8, width*8, buf, func(chunk []byte, first int64) {
+				for i := range len(chunk) / (width * 8) {
+					dst[first+int64(i)] = math.Float64frombits(binary.NativeEndian.Uint64(chunk[i*width*8+column*8:]))
+				}
+			})
+		}, total, want),
 	})
-	g.add("pread 1 MiB chunks, decode column", s, note)
-	s, note = measure(b.cfg.costlyRound, func() {
+	s, note := timeChecked(b.cfg.costlyRound, func() {
 		data := npyioRead(path)
 		for r := range dst {
 			dst[r] = data[r*width+column]
 		}
-	})
+	}, total, want)
 	g.add("npyio Read whole array, take column", s, join(note, "reads all 64 columns"))
 
 	if np := g.find("NumPy np.copyto(buf, a[:, 7])"); np != nil {
@@ -552,20 +555,10 @@ func (b *bench) sum() error {
 		return err
 	}
 	defer a.Close()
-	measure := func(rounds int, fn func() float64) ([]float64, string) {
-		var samples []float64
-		note := ""
-		for r := range rounds + 1 {
-			var s float64
-			ns := perOp(1, func() { s = fn() })
-			if n := checkNote(s, want); n != "" {
-				note = n
-			}
-			if r > 0 {
-				samples = append(samples, ns)
-			}
-		}
-		return samples, note
+	// sumTurn is a turn whose round is one sum, checked against want.
+	sumTurn := func(reader string, fn func() float64) *turn {
+		var t float64
+		return goTurn(reader, func() { t = fn() }, func() float64 { return t }, want)
 	}
 	loop := func(s []float64) float64 {
 		var t float64
@@ -587,55 +580,125 @@ func (b *bench) sum() error {
 			heap[first+int64(i)] = math.Float64frombits(binary.NativeEndian.Uint64(chunk[8*i:]))
 		}
 	})
-	s, note := measure(b.cfg.rounds, func() float64 { return loop(heap) })
-	plain := g.add("plain slice loop over a []float64 in memory", s, join(note, "data read beforehand, untimed"))
-	heap = nil
-	runtime.GC()
-
-	s, note = measure(b.cfg.rounds, func() float64 {
+	contiguous := func() []float64 {
 		data, err := a.Contiguous()
 		if err != nil {
 			panic(err)
 		}
-		return loop(data)
-	})
-	g.ref("ndmap Contiguous(), slice loop", s, note)
-	s, note = measure(b.cfg.rounds, func() float64 {
-		var t float64
-		for x := range a.Values() {
-			t += x
-		}
-		return t
-	})
-	values := g.add("ndmap Values() iterator", s, note)
-	s, note = measure(b.cfg.rounds, func() float64 {
-		var t float64
-		for r := range rows {
-			for c := range width {
-				t += a.At(r, c)
+		return data
+	}
+	plain := sumTurn("plain slice loop over a []float64 in memory", func() float64 { return loop(heap) })
+	plain.note = "data read beforehand, untimed"
+	ref := sumTurn("ndmap Contiguous(), pairwise slice loop, 8 accumulators", func() float64 { return pairwiseSum(contiguous()) })
+	ref.ref = true
+	takeTurns(g, b.cfg.rounds, []*turn{
+		plain,
+		ref,
+		sumTurn("ndmap Contiguous(), slice loop, one accumulator", func() float64 { return loop(contiguous()) }),
+		sumTurn("ndmap Values() iterator", func() float64 {
+			var t float64
+			for x := range a.Values() {
+				t += x
 			}
-		}
-		return t
-	})
-	at := g.add("ndmap At(r, c)", s, note)
-	b.numpyRow(g, "NumPy a.sum()", "sum", map[string]any{"path": path, "rounds": b.cfg.rounds}, want, true)
-	s, note = measure(b.cfg.rounds, func() float64 {
-		var t float64
-		preadChunks(f, off, n*8, 8, buf, func(chunk []byte, first int64) {
-			for i := range len(chunk) / 8 {
-				t += math.Float64frombits(binary.NativeEndian.Uint64(chunk[8*i:]))
+			return t
+		}),
+		sumTurn("ndmap At(r, c)", func() float64 {
+			var t float64
+			for r := range rows {
+				for c := range width {
+					t += a.At(r, c)
+				}
 			}
-		})
-		return t
+			return t
+		}),
+		sumTurn("ndmap At2(r, c)", func() float64 {
+			var t float64
+			for r := range rows {
+				for c := range width {
+					t += a.At2(r, c)
+				}
+			}
+			return t
+		}),
+		b.numpyTurn("NumPy a.sum()", "sum", map[string]any{"path": path}, want, true),
+		sumTurn("pread 1 MiB chunks, decode, sum", func() float64 {
+			var t float64
+			preadChunks(f, off, n*8, 8, buf, func(chunk []byte, first int64) {
+				for i := range len(chunk) / 8 {
+					t += math.Float64frombits(binary.NativeEndian.Uint64(chunk[8*i:]))
+				}
+			})
+			return t
+		}),
 	})
-	g.add("pread 1 MiB chunks, decode, sum", s, note)
-	s, note = measure(b.cfg.costlyRound, func() float64 { return loop(npyioRead(path)) })
+	heap = nil
+	runtime.GC()
+	values, at, at2 := g.find("ndmap Values() iterator"), g.find("ndmap At(r, c)"), g.find("ndmap At2(r, c)")
+	plainRow := g.find(plain.reader)
+	s, note := timeChecked(b.cfg.costlyRound, func() { sumSink = loop(npyioRead(path)) }, func() float64 { return sumSink }, want)
 	g.add("npyio Read whole array, sum", s, note)
 
-	best := min(values.median(), at.median())
-	b.target("element-path sum at least half the speed of a plain slice loop", best <= 2*plain.median(),
-		"plain ÷ element path: %.2f with Values, %.2f with At", plain.median()/values.median(), plain.median()/at.median())
+	best := min(values.median(), at.median(), at2.median())
+	b.target("element-path sum at least half the speed of a plain slice loop", best <= 2*plainRow.median(),
+		"plain ÷ element path: %.2f with Values, %.2f with At, %.2f with At2", plainRow.median()/values.median(), plainRow.median()/at.median(), plainRow.median()/at2.median())
+	perElem := at2.median() / float64(n)
+	b.target("At2 at most 3 ns an element", perElem <= 3, "%.2f ns (At: %.2f ns)", perElem, at.median()/float64(n))
+	if np := g.find("NumPy a.sum()"); np != nil {
+		ratio := np.median() / g.refRow().median()
+		b.target("sum no slower than NumPy", ratio >= 1, "NumPy ÷ ndmap: %.2f", ratio)
+	}
 	return nil
+}
+
+// pairwiseSum adds up s as NumPy's a.sum() does: eight independent
+// accumulators over blocks of 128 elements, so that the additions overlap
+// instead of waiting for one another, and the block sums added pairwise
+// (a binary counter of partial sums), so that rounding errors grow with
+// the logarithm of len(s), not with len(s).
+func pairwiseSum(s []float64) float64 {
+	const block = 128
+	var partial [64]float64 // partial[k] sums 2^k blocks
+	var blocks uint64
+	for len(s) >= block {
+		x := sum8(s[:block])
+		s = s[block:]
+		k := 0
+		for m := blocks; m&1 == 1; m >>= 1 {
+			x = partial[k] + x
+			k++
+		}
+		partial[k] = x
+		blocks++
+	}
+	t := sum8(s)
+	for k := 0; blocks != 0; k, blocks = k+1, blocks>>1 {
+		if blocks&1 == 1 {
+			t = partial[k] + t
+		}
+	}
+	return t
+}
+
+// sum8 adds up s with eight accumulators.
+func sum8(s []float64) float64 {
+	var r0, r1, r2, r3, r4, r5, r6, r7 float64
+	for len(s) >= 8 {
+		w := s[:8:8]
+		r0 += w[0]
+		r1 += w[1]
+		r2 += w[2]
+		r3 += w[3]
+		r4 += w[4]
+		r5 += w[5]
+		r6 += w[6]
+		r7 += w[7]
+		s = s[8:]
+	}
+	t := ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+	for _, x := range s {
+		t += x
+	}
+	return t
 }
 
 // field measures copying one field out of a file of records.
@@ -686,23 +749,24 @@ func (b *bench) field() error {
 	if err != nil {
 		return err
 	}
-	s, note := timeChecked(b.cfg.rounds, func() { v.CopyTo(values) }, sumValues, wantValue)
-	g.ref("ndmap Field[float32](\"value\").CopyTo", s, note)
-	b.numpyRow(g, "NumPy np.copyto(buf, a['value'])", "field", map[string]any{"path": path, "field": "value", "rounds": b.cfg.rounds}, wantValue, true)
-	s, note = timeChecked(b.cfg.rounds, func() {
-		preadChunks(f, off, int64(n)*int64(dt.Size), dt.Size, buf, func(chunk []byte, first int64) {
-			for i := range len(chunk) / 24 {
-				values[first+int64(i)] = math.Float32frombits(binary.LittleEndian.Uint32(chunk[24*i+20:]))
+	ref := goTurn("ndmap Field[float32](\"value\").CopyTo", func() { v.CopyTo(values) }, sumValues, wantValue)
+	ref.ref = true
+	takeTurns(g, b.cfg.rounds, []*turn{
+		ref,
+		b.numpyTurn("NumPy np.copyto(buf, a['value'])", "field", map[string]any{"path": path, "field": "value"}, wantValue, true),
+		goTurn("pread 1 MiB chunks, decode field", func() {
+			preadChunks(f, off, int64(n)*int64(dt.Size), dt.Size, buf, func(chunk []byte, first int64) {
+				for i := range len(chunk) / 24 {
+					values[first+int64(i)] = math.Float32frombits(binary.LittleEndian.Uint32(chunk[24*i+20:]))
+				}
+			})
+		}, sumValues, wantValue),
+		goTurn("plain loop over the mapped bytes (mmap.Map, binary.LittleEndian)", func() {
+			for i := range values {
+				values[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[24*i+20:]))
 			}
-		})
-	}, sumValues, wantValue)
-	g.add("pread 1 MiB chunks, decode field", s, note)
-	s, note = timeChecked(b.cfg.rounds, func() {
-		for i := range values {
-			values[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[24*i+20:]))
-		}
-	}, sumValues, wantValue)
-	g.add("plain loop over the mapped bytes (mmap.Map, binary.LittleEndian)", s, note)
+		}, sumValues, wantValue),
+	})
 	g.skipped("npyio", "structured dtypes are not supported")
 	if np := g.find("NumPy np.copyto(buf, a['value'])"); np != nil {
 		b.note("Field value: NumPy ÷ ndmap %.2f.", np.median()/g.refRow().median())
@@ -724,24 +788,66 @@ func (b *bench) field() error {
 	if err != nil {
 		return err
 	}
-	s, note = timeChecked(b.cfg.rounds, func() { tv.CopyTo(times) }, sumTimes, wantTime)
-	g.ref("ndmap Field[int64](\"time\").CopyTo", s, note)
-	b.numpyRow(g, "NumPy np.copyto(buf, a['time'])", "field", map[string]any{"path": path, "field": "time", "rounds": b.cfg.rounds}, wantTime, true)
-	s, note = timeChecked(b.cfg.rounds, func() {
-		preadChunks(f, off, int64(n)*int64(dt.Size), dt.Size, buf, func(chunk []byte, first int64) {
-			for i := range len(chunk) / 24 {
-				times[first+int64(i)] = int64(binary.LittleEndian.Uint64(chunk[24*i+12:]))
+	ref = goTurn("ndmap Field[int64](\"time\").CopyTo", func() { tv.CopyTo(times) }, sumTimes, wantTime)
+	ref.ref = true
+	takeTurns(g, b.cfg.rounds, []*turn{
+		ref,
+		b.numpyTurn("NumPy np.copyto(buf, a['time'])", "field", map[string]any{"path": path, "field": "time"}, wantTime, true),
+		goTurn("pread 1 MiB chunks, decode field", func() {
+			preadChunks(f, off, int64(n)*int64(dt.Size), dt.Size, buf, func(chunk []byte, first int64) {
+				for i := range len(chunk) / 24 {
+					times[first+int64(i)] = int64(binary.LittleEndian.Uint64(chunk[24*i+12:]))
+				}
+			})
+		}, sumTimes, wantTime),
+		goTurn("plain loop over the mapped bytes (mmap.Map, binary.LittleEndian)", func() {
+			for i := range times {
+				times[i] = int64(binary.LittleEndian.Uint64(raw[24*i+12:]))
 			}
-		})
-	}, sumTimes, wantTime)
-	g.add("pread 1 MiB chunks, decode field", s, note)
-	s, note = timeChecked(b.cfg.rounds, func() {
-		for i := range times {
-			times[i] = int64(binary.LittleEndian.Uint64(raw[24*i+12:]))
-		}
-	}, sumTimes, wantTime)
-	g.add("plain loop over the mapped bytes (mmap.Map, binary.LittleEndian)", s, note)
+		}, sumTimes, wantTime),
+	})
 	g.skipped("npyio", "structured dtypes are not supported")
+	if np := g.find("NumPy np.copyto(buf, a['time'])"); np != nil {
+		b.note("Field time: NumPy ÷ ndmap %.2f.", np.median()/g.refRow().median())
+	}
+
+	// time again, read as big-endian: the same bytes seen through a dtype
+	// of the other byte order, so that every value is byte-swapped as well
+	// as unaligned.
+	var wantSwapped int64
+	for i := range n {
+		wantSwapped += int64(bits.ReverseBytes64(uint64(i)))
+	}
+	g = b.group(fmt.Sprintf("field time read as big-endian ('>i8' at byte 12 of 24, unaligned, swapped) of %d records, warm", n))
+	bigDescr := [][2]string{{"name", "|S12"}, {"time", ">i8"}, {"value", ">f4"}}
+	bdt, err := layout.ParseDescr("[('name', '|S12'), ('time', '>i8'), ('value', '>f4')]")
+	if err != nil {
+		return err
+	}
+	bfile, err := array.OpenRawFile(path, mmap.ReadOnly, header.Raw{Offset: off, DType: bdt, Shape: []int{n}})
+	if err != nil {
+		return err
+	}
+	defer bfile.Close()
+	bv, err := array.Field[int64](bfile.Items(), "time")
+	if err != nil {
+		return err
+	}
+	ref = goTurn("ndmap Field[int64](\"time\").CopyTo", func() { bv.CopyTo(times) }, sumTimes, float64(wantSwapped))
+	ref.ref = true
+	takeTurns(g, b.cfg.rounds, []*turn{
+		ref,
+		b.numpyTurn("NumPy np.copyto(buf, a['time'])", "field", map[string]any{"path": path, "field": "time", "descr": bigDescr}, float64(wantSwapped), true),
+		goTurn("plain loop over the mapped bytes (mmap.Map, binary.BigEndian)", func() {
+			for i := range times {
+				times[i] = int64(binary.BigEndian.Uint64(raw[24*i+12:]))
+			}
+		}, sumTimes, float64(wantSwapped)),
+	})
+	g.skipped("npyio", "structured dtypes are not supported")
+	if np := g.find("NumPy np.copyto(buf, a['time'])"); np != nil {
+		b.note("Field time, big-endian: NumPy ÷ ndmap %.2f.", np.median()/g.refRow().median())
+	}
 	return nil
 }
 
@@ -768,8 +874,11 @@ func slicesMax(s []float64) float64    { return (&row{samples: s}).max() }
 
 // join joins two notes.
 func join(a, b string) string {
-	if a == "" {
+	switch {
+	case a == "":
 		return b
+	case b == "":
+		return a
 	}
 	return a + "; " + b
 }

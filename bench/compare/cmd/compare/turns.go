@@ -1,0 +1,104 @@
+package main
+
+// turn is one reader of a workload whose readers take turns round by
+// round: every reader runs once, then every reader runs again, and so on,
+// so that a busy moment of the shared machine falls on all of them alike
+// rather than on the one that happened to be running. The ratios of the
+// medians then hold from one run to the next far better than when each
+// reader runs all its rounds in a row.
+type turn struct {
+	reader string
+	ref    bool
+	note   string // added to the row's note
+	// round times one round and returns its nanoseconds and a note that
+	// is not empty when the result is wrong.
+	round func() (float64, string)
+	// warm is false for readers whose every round warms up by itself (a
+	// NumPy script, which maps the file anew), and which therefore need no
+	// untimed round first.
+	warm bool
+	skip string // why the reader is not measured
+
+	samples []float64
+	bad     string
+}
+
+// goTurn is a turn of Go code: one call of fn is one round, checked by
+// check against want.
+func goTurn(reader string, fn func(), check func() float64, want float64) *turn {
+	return &turn{reader: reader, warm: true, round: func() (float64, string) {
+		ns := perOp(1, fn)
+		return ns, checkNote(check(), want)
+	}}
+}
+
+// numpyTurn is a turn of a workload of the NumPy script, one round a call;
+// with checked, the script's check value must be want.
+func (b *bench) numpyTurn(reader, workload string, args map[string]any, want float64, checked bool) *turn {
+	t := &turn{reader: reader}
+	if b.numpyVer == "" {
+		t.skip = "NumPy not available"
+		return t
+	}
+	one := map[string]any{"rounds": 1}
+	for k, v := range args {
+		if k != "rounds" {
+			one[k] = v
+		}
+	}
+	t.round = func() (float64, string) {
+		res, err := b.numpy(workload, one)
+		if err != nil || len(res.NS) == 0 {
+			t.skip = "NumPy failed: " + errString(err)
+			return 0, ""
+		}
+		if checked {
+			return res.NS[0], checkNote(res.Check, want)
+		}
+		return res.NS[0], ""
+	}
+	return t
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "no result"
+	}
+	return err.Error()
+}
+
+// takeTurns runs each reader once untimed (those that need it), then rounds
+// rounds of all readers in turn, and adds their rows to g in the order of
+// turns.
+func takeTurns(g *group, rounds int, turns []*turn) {
+	for _, t := range turns {
+		if t.skip == "" && t.warm {
+			t.round()
+		}
+	}
+	for range rounds {
+		for _, t := range turns {
+			if t.skip != "" {
+				continue
+			}
+			ns, bad := t.round()
+			if t.skip != "" {
+				continue
+			}
+			t.samples = append(t.samples, ns)
+			if bad != "" {
+				t.bad = bad
+			}
+		}
+	}
+	for _, t := range turns {
+		switch {
+		case t.skip != "":
+			g.skipped(t.reader, t.skip)
+		case t.ref:
+			g.ref(t.reader, t.samples, join(t.bad, t.note))
+		default:
+			g.add(t.reader, t.samples, join(t.bad, t.note))
+		}
+	}
+}
