@@ -182,7 +182,7 @@ var readTests = []struct {
 	{name: "negative", in: "ENVI\nsamples = -4\nlines = 3\nbands = 1\ndata type = 1\n", err: "samples -4 is negative", off: 15},
 	{name: "not a number", in: "ENVI\nsamples = 4.0\nlines = 3\nbands = 1\ndata type = 1\n", err: `samples "4.0" is not an integer`, off: 15},
 	{name: "huge", in: "ENVI\nsamples = 99999999999999999999\nlines = 3\nbands = 1\ndata type = 1\n", err: "not an integer", off: 15},
-	{name: "overflow", in: "ENVI\nsamples = 4294967296\nlines = 4294967296\nbands = 1\ndata type = 1\n", err: "samples, 4294967296 lines", off: 15},
+	{name: "overflow", in: "ENVI\nsamples = 2147483647\nlines = 2147483647\nbands = 2147483647\ndata type = 1\ninterleave = bsq\n", err: "samples, 2147483647 lines", off: 15},
 	{name: "data type 8", in: "ENVI\n" + std + "data type = 8\n", err: "data type 8 (structure)", off: 49, uns: true},
 	{name: "data type 16", in: "ENVI\n" + std + "data type = 16\n", err: "data type 16 is not an ENVI data type", off: 49},
 	{name: "no byte order", in: "ENVI\n" + std + "data type = 2\ninterleave = bsq\n", err: "byte order is missing", off: 68},
