@@ -136,10 +136,32 @@ func (n *newFile) commit() error {
 		}
 		n.name = name
 	}
+	if runtime.GOOS == "windows" {
+		return n.renameClosed()
+	}
 	if err := os.Rename(n.name, n.t.real); err != nil {
 		return err
 	}
 	n.name = ""
+	return nil
+}
+
+// renameClosed renames the file into place closed, then opens it again:
+// Windows renames no file that is open, as Go opens files without
+// FILE_SHARE_DELETE.
+func (n *newFile) renameClosed() error {
+	if err := n.File.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(n.name, n.t.real); err != nil {
+		return err
+	}
+	n.name = ""
+	f, err := os.OpenFile(n.t.real, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	n.File = f
 	return nil
 }
 
