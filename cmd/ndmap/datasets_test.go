@@ -112,7 +112,7 @@ func TestZarrFixtures(t *testing.T) {
 			if a.Error != "" {
 				for _, args := range [][]string{{"show", store}, {"stats", store}, {"convert", store, filepath.Join(dir, "x.npy")}} {
 					r := ndmap(t, args...)
-					checkInputError(t, r, args, a.Path)
+					checkInputError(t, r, args, filepath.FromSlash(a.Path))
 					if !strings.Contains(r.stderr, a.Error) {
 						t.Errorf("%q: the error does not name %s:\n%s", args, a.Error, r.stderr)
 					}
