@@ -79,7 +79,9 @@
 // (eight-wide blocks of 128 values whose sums are added in a binary tree,
 // as NumPy's pairwise summation does), and the partial sums of blocks and
 // chunks are added with compensation; the result is rounded once to its
-// dtype. So a float32 sum is the exact sum correctly rounded, or one unit
+// dtype. One exception buys speed: where float32 rows are added into a row
+// of sums (the mean frame), pairs of rows are added in float32 first, which
+// may move the result by one unit in its last place. So a float32 sum is the exact sum correctly rounded, or one unit
 // in the last place from it, where NumPy's float32 sum is often several
 // off; and a sum along an axis is as accurate as along a row, where
 // NumPy's adds one row at a time. Integers are added exactly, and their
