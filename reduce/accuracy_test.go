@@ -86,3 +86,49 @@ func numpyPairwise(a []float32) float32 {
 	n2 -= n2 % 8
 	return numpyPairwise(a[:n2]) + numpyPairwise(a[n2:])
 }
+
+// The mean frame of float32 frames is within one unit in the last place
+// of the exact mean, however many frames, where adding them one at a time
+// in float32 (as NumPy's mean along axis 0 does) drifts further with
+// every frame.
+func TestMeanFrameAccuracy(t *testing.T) {
+	frames, side := 1000, 256
+	if testing.Short() {
+		frames = 104
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	data := make([]float32, frames*side*side)
+	for i := range data {
+		data[i] = float32(r.Float64() * 1000)
+	}
+	cells := side * side
+	naive := make([]float32, cells)
+	for f := range frames {
+		for j := range cells {
+			naive[j] += data[f*side*side+j]
+		}
+	}
+	for _, w := range []int{1, 2} {
+		res, err := Mean(context.Background(), memView(data, frames, side, side), Axis(0), Workers(w))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := Values[float32](res)
+		worst, worstNaive := 0.0, 0.0
+		for j := 0; j < cells; j += 97 {
+			s := new(big.Float).SetPrec(200)
+			for f := range frames {
+				s.Add(s, big.NewFloat(float64(data[f*side*side+j])))
+			}
+			s.Quo(s, big.NewFloat(float64(frames)))
+			want, _ := s.Float32()
+			ulp := float64(math.Nextafter32(want, float32(math.Inf(1))) - want)
+			worst = max(worst, math.Abs(float64(got[j])-float64(want))/ulp)
+			worstNaive = max(worstNaive, math.Abs(float64(naive[j]/float32(frames))-float64(want))/ulp)
+		}
+		if worst > 1 {
+			t.Errorf("workers %d: mean frame up to %g ulp from the exact mean", w, worst)
+		}
+		t.Logf("workers %d: %d frames: mean frame at most %g ulp from exact; adding in float32, %g ulp", w, frames, worst, worstNaive)
+	}
+}

@@ -29,18 +29,17 @@
 // # Files larger than memory
 //
 // A pass advises the operating system to read the view in order
-// (mmap.Sequential) for as long as it runs, so that the kernel reads far
-// ahead of the page faults; and as a worker starts a chunk it asks for the
-// chunk it will most likely take next to be read now (mmap.WillNeed),
-// until chunks come faster than a disk could deliver them, which means
-// the file is in memory (see [Prefetch]). A cold pass so reads at the
-// speed of the disk. With [DropPages] each finished chunk is let go
-// (mmap.DontNeed), so the pages of the file do not pile up in the
-// process: its resident memory stays at a few chunks per worker however
-// large the file. The kernel keeps or drops them from its page cache as it
-// sees fit. Run a pass over a file that may shrink under the mapping with
-// [Guard] set to the file's Guard method, so that every worker turns a
-// fault into an error.
+// (mmap.Sequential; see [ReadAhead]) for as long as it runs, so that the
+// kernel reads far ahead of the page faults in large requests; a cold
+// pass so reads at the speed of the disk. [Prefetch] adds explicit
+// advice (mmap.WillNeed) for the chunk each worker will take next, for
+// systems whose kernel reads ahead little. With [DropPages] each finished
+// chunk is let go (mmap.DontNeed), so the pages of the file do not pile up
+// in the process: its resident memory stays at a few chunks per worker
+// however large the file. The kernel keeps or drops them from its page
+// cache as it sees fit. Run a pass over a file that may shrink under the
+// mapping with [Guard] set to the file's Guard method, so that every
+// worker turns a fault into an error.
 //
 // # Reductions
 //
@@ -81,7 +80,9 @@
 // (eight-wide blocks of 128 values whose sums are added in a binary tree,
 // as NumPy's pairwise summation does), and the partial sums of blocks and
 // chunks are added with compensation; the result is rounded once to its
-// dtype. So a float32 sum is the exact sum correctly rounded, or one unit
+// dtype. One exception buys speed: where float32 rows are added into a row
+// of sums (the mean frame), pairs of rows are added in float32 first, which
+// may move the result by one unit in its last place. So a float32 sum is the exact sum correctly rounded, or one unit
 // in the last place from it, where NumPy's float32 sum is often several
 // off; and a sum along an axis is as accurate as along a row, where
 // NumPy's adds one row at a time. Integers are added exactly, and their

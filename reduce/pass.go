@@ -3,6 +3,7 @@ package reduce
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -37,11 +38,12 @@ type Chunk[T array.Element] struct {
 // same way and Pass returns the context's error. A panic in fn stops the
 // pass and is raised again in the goroutine that called Pass.
 //
-// As each worker starts a chunk it advises the operating system that it
-// will soon need the chunk it is likely to take next (see [Prefetch]), and
-// with [DropPages] it lets the pages of a finished chunk go, so that a
-// pass over a file larger than memory reads at the speed of the disk with
-// a bounded resident set.
+// The view is advised to be read in order for the length of the pass
+// (see [ReadAhead]); with [Prefetch] each worker also asks for the chunk it
+// will likely take next to be read before it needs it, and with
+// [DropPages] it lets the pages of a finished chunk go, so that a pass over
+// a file larger than memory reads at the speed of the disk with a bounded
+// resident set.
 //
 // Pass panics if the axis of [Along] is out of range.
 func Pass[T array.Element](ctx context.Context, v array.View[T], fn func(ctx context.Context, c Chunk[T]) error, opts ...Option) error {
@@ -62,12 +64,10 @@ func Pass[T array.Element](ctx context.Context, v array.View[T], fn func(ctx con
 func Map[T array.Element, R any](ctx context.Context, v array.View[T], fn func(ctx context.Context, c Chunk[T]) (R, error), merge func(c Chunk[T], r R) error, opts ...Option) error {
 	cfg := newConfig(opts)
 	sp := newSplit(v, cfg.along, cfg.chunkBytes)
-	if cfg.prefetch && sp.n > 1 {
+	if cfg.readAhead && sp.n > 1 {
 		defer readAhead(v)()
 	}
-	return schedule(ctx, &cfg, sp.n, sp.bytes, func(i int) {
-		advise(chunkOf(sp, v, i).View, mmap.WillNeed)
-	}, func(ctx context.Context, i, worker int) (R, error) {
+	return schedule(ctx, &cfg, sp.n, hooksFor(sp, v), func(ctx context.Context, i, worker int) (R, error) {
 		c := chunkOf(sp, v, i)
 		c.Worker = worker
 		return fn(ctx, c)
@@ -95,6 +95,44 @@ func readAhead[T array.Element](v array.View[T]) func() {
 	advise(v, mmap.Sequential)
 	return func() { advise(v, mmap.Normal) }
 }
+
+// hooks are how the scheduler reaches the chunks' memory.
+type hooks struct {
+	chunkBytes int64            // bytes of elements of a full chunk
+	prefetch   func(i int)      // advise WillNeed for chunk i
+	touch      func(i int) bool // fault chunk i's pages in; false if it cannot
+}
+
+// hooksFor returns the hooks of the chunks of v split as sp.
+func hooksFor[T array.Element](sp split, v array.View[T]) hooks {
+	return hooks{
+		chunkBytes: sp.bytes,
+		prefetch:   func(i int) { advise(chunkOf(sp, v, i).View, mmap.WillNeed) },
+		touch:      func(i int) bool { return touchPages(chunkOf(sp, v, i).View) },
+	}
+}
+
+// touchPages reads one byte of every page of v, so that its page faults,
+// and the kernel's read-ahead on them, happen here and in order. It
+// returns false, reading nothing, when v does not lie in one piece.
+func touchPages[T array.Element](v array.View[T]) bool {
+	xs, err := v.Contiguous()
+	if err != nil {
+		return false
+	}
+	b := bytesOf(xs)
+	var sum byte
+	for k := 0; k < len(b); k += pageStep {
+		sum += b[k]
+	}
+	// The sum is of no use but must be computed.
+	runtime.KeepAlive(sum)
+	return true
+}
+
+// pageStep is the distance between the bytes touchPages reads: the
+// smallest page size of the systems Go runs on.
+const pageStep = 4096
 
 // warmRate is the rate, in bytes per second, above which a worker takes
 // the chunks it reads to be in memory already and stops asking for the
@@ -161,19 +199,22 @@ type scheduler[R any] struct {
 	chunkBytes         int64
 	cfg                *config
 	prefetch           func(i int)
+	touch              func(i int) bool
 	work               func(ctx context.Context, i, worker int) (R, error)
 	merge              func(i int, r R) (int64, error)
 
-	mu      sync.Mutex
-	cond    sync.Cond // a slot freed, or the pass stopped
-	next    int       // the next chunk to hand out
-	merged  int       // chunks merged so far
-	merging bool      // a worker is merging
-	ready   []R       // results waiting, by chunk number modulo window
-	has     []bool
-	elems   int64 // elements of the merged chunks
-	err     error // the first error; the pass stops when it is set
-	panic   *panicValue
+	mu       sync.Mutex
+	cond     sync.Cond // a slot freed, or the pass stopped
+	next     int       // the next chunk to hand out
+	merged   int       // chunks merged so far
+	merging  bool      // a worker is merging
+	touching bool      // the toucher runs: workers wait for it
+	touched  int       // chunks whose pages the toucher has read
+	ready    []R       // results waiting, by chunk number modulo window
+	has      []bool
+	elems    int64 // elements of the merged chunks
+	err      error // the first error; the pass stops when it is set
+	panic    *panicValue
 }
 
 // panicValue carries a panic of a worker back to the caller.
@@ -184,7 +225,7 @@ func (p *panicValue) Error() string { return fmt.Sprintf("reduce: panic in a wor
 // schedule runs work on chunks 0 to n-1 and merge on their results in
 // order, as Map describes; merge returns how many elements the chunk held,
 // for progress.
-func schedule[R any](ctx context.Context, cfg *config, n int, chunkBytes int64, prefetch func(i int),
+func schedule[R any](ctx context.Context, cfg *config, n int, h hooks,
 	work func(ctx context.Context, i, worker int) (R, error), merge func(i int, r R) (int64, error)) error {
 	if err := ctx.Err(); err != nil || n == 0 {
 		return err
@@ -192,9 +233,16 @@ func schedule[R any](ctx context.Context, cfg *config, n int, chunkBytes int64, 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	workers := min(cfg.workers, n)
-	s := &scheduler[R]{n: n, workers: workers, window: 2 * workers, chunkBytes: chunkBytes, cfg: cfg, work: work, merge: merge}
+	s := &scheduler[R]{n: n, workers: workers, window: 2 * workers, chunkBytes: h.chunkBytes, cfg: cfg, work: work, merge: merge}
 	if cfg.prefetch {
-		s.prefetch = prefetch
+		s.prefetch = h.prefetch
+	}
+	if cfg.readAhead && workers > 1 && h.touch != nil {
+		// Workers reading chunks side by side would fault at as many
+		// places in the file at once, and the kernel's read-ahead, which
+		// follows one stream, would read little at each. One goroutine
+		// faults the pages in, in order, ahead of them instead.
+		s.touch, s.touching = h.touch, true
 	}
 	s.cond.L = &s.mu
 	s.ready = make([]R, s.window)
@@ -208,6 +256,18 @@ func schedule[R any](ctx context.Context, cfg *config, n int, chunkBytes int64, 
 	defer stop()
 
 	var wg sync.WaitGroup
+	if s.touching {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					s.fail(&panicValue{p}, cancel)
+				}
+			}()
+			s.touchAll(ctx, cancel)
+		}()
+	}
 	for w := range workers {
 		wg.Add(1)
 		go func() {
@@ -269,8 +329,8 @@ func (s *scheduler[R]) guarded(fn func() error) error {
 	return fn()
 }
 
-// take returns the next chunk to work on, or false when the pass is over
-// or stopped.
+// take returns the next chunk to work on, once the toucher (if it runs)
+// has read its pages, or false when the pass is over or stopped.
 func (s *scheduler[R]) take(ctx context.Context) (int, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -286,7 +346,52 @@ func (s *scheduler[R]) take(ctx context.Context) (int, bool) {
 	}
 	i := s.next
 	s.next++
-	return i, true
+	for s.err == nil && ctx.Err() == nil && s.touching && s.touched <= i {
+		s.cond.Wait()
+	}
+	return i, s.err == nil && ctx.Err() == nil
+}
+
+// touchAll reads the pages of the chunks in order, keeping within the
+// window of chunks the workers may take, until the pass ends or a chunk
+// comes so fast that the file is plainly in memory already.
+func (s *scheduler[R]) touchAll(ctx context.Context, cancel context.CancelCauseFunc) {
+	defer func() {
+		s.mu.Lock()
+		s.touching = false
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	}()
+	for i := range s.n {
+		s.mu.Lock()
+		for s.err == nil && ctx.Err() == nil && i >= s.merged+s.window {
+			s.cond.Wait()
+		}
+		stop := s.err != nil || ctx.Err() != nil
+		s.mu.Unlock()
+		if stop {
+			return
+		}
+		start := time.Now()
+		ok := true
+		if err := s.guarded(func() error {
+			ok = s.touch(i)
+			return nil
+		}); err != nil {
+			s.fail(err, cancel)
+			return
+		}
+		if !ok {
+			return
+		}
+		s.mu.Lock()
+		s.touched = i + 1
+		s.cond.Broadcast()
+		s.mu.Unlock()
+		if float64(s.chunkBytes) > warmRate*time.Since(start).Seconds() {
+			return
+		}
+	}
 }
 
 // put stores the result of chunk i and, unless another worker is doing

@@ -388,12 +388,10 @@ func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, s
 	var free []acc[E]
 	var freeMu sync.Mutex
 	type partial struct{ a acc[E] }
-	if cfg.prefetch && sp.n > 1 {
+	if cfg.readAhead && sp.n > 1 {
 		defer readAhead(p.work)()
 	}
-	err := schedule(ctx, cfg, sp.n, sp.bytes, func(i int) {
-		advise(chunkOf(sp, p.work, i).View, mmap.WillNeed)
-	}, func(ctx context.Context, i, w int) (partial, error) {
+	err := schedule(ctx, cfg, sp.n, hooksFor(sp, p.work), func(ctx context.Context, i, w int) (partial, error) {
 		wk := workers[w]
 		if wk == nil {
 			wk = new(worker[T, E])

@@ -239,6 +239,8 @@ func (a *fsum[E]) outer(sc *scratch, c int, xs []E, m, L int) {
 					t[j] += float64(x)
 				}
 			}
+		} else if itemSize[E]() == 4 {
+			addRowPairs(t, cast[float32](xs[j0:]), m, L)
 		} else {
 			addRows(t, xs[j0:], m, L)
 		}
@@ -279,6 +281,35 @@ func addRows[E number](t []float64, xs []E, m, L int) {
 		for j := range t {
 			t[j] += float64(r[j])
 		}
+	}
+}
+
+// addRowPairs is addRows for float32 rows, which it adds in pairs in
+// float32 before going to float64: a quarter fewer instructions, the
+// difference between keeping up with the memory or not when every core
+// reduces frames. Each pair's sum is rounded once, by at most half a unit
+// in the last place of float32; over many rows these errors are of both
+// signs and cancel, and at worst they move the mean by one unit in its
+// last place. (Adding the rows one at a time in float32, as NumPy does,
+// errs by up to as many units as there are rows.)
+func addRowPairs(t []float64, xs []float32, m, L int) {
+	w := len(t)
+	i := 0
+	for ; i+8 <= m; i += 8 {
+		r0 := xs[i*L : i*L+w][:len(t)]
+		r1 := xs[(i+1)*L : (i+1)*L+w][:len(t)]
+		r2 := xs[(i+2)*L : (i+2)*L+w][:len(t)]
+		r3 := xs[(i+3)*L : (i+3)*L+w][:len(t)]
+		r4 := xs[(i+4)*L : (i+4)*L+w][:len(t)]
+		r5 := xs[(i+5)*L : (i+5)*L+w][:len(t)]
+		r6 := xs[(i+6)*L : (i+6)*L+w][:len(t)]
+		r7 := xs[(i+7)*L : (i+7)*L+w][:len(t)]
+		for j := range t {
+			t[j] += (float64(r0[j]+r1[j]) + float64(r2[j]+r3[j])) + (float64(r4[j]+r5[j]) + float64(r6[j]+r7[j]))
+		}
+	}
+	if i < m {
+		addRows(t, xs[i*L:], m-i, L)
 	}
 }
 

@@ -23,3 +23,8 @@ func cast[E, T any](s []T) []E {
 	}
 	return unsafe.Slice((*E)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
+
+// bytesOf returns the memory of s as bytes.
+func bytesOf[T any](s []T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*itemSize[T]())
+}

@@ -213,9 +213,11 @@ type reduceChildArgs struct {
 
 // Variants of the child of the cold workload.
 const (
-	childReduceMean = "reduce-mean"      // reduce.Mean with DropPages
-	childReduceKeep = "reduce-mean-keep" // reduce.Mean without
-	childReducePage = "reduce-pread"     // pread 8 MiB at a time, sum
+	childReduceMean  = "reduce-mean"          // reduce.Mean with DropPages
+	childReduceKeep  = "reduce-mean-keep"     // reduce.Mean without
+	childReduceWill  = "reduce-mean-prefetch" // with DropPages and Prefetch
+	childReduceNoSeq = "reduce-mean-noahead"  // with DropPages, without ReadAhead
+	childReducePage  = "reduce-pread"         // pread 8 MiB at a time, sum
 )
 
 // isReduceChild reports whether variant is a child of the cold workload.
@@ -235,12 +237,15 @@ func runReduceChild(variant string) error {
 		}
 		t := time.Now()
 		switch variant {
-		case childReduceMean, childReduceKeep:
+		case childReduceMean, childReduceKeep, childReduceWill, childReduceNoSeq:
 			a, err := array.Open[float64](args.Path, mmap.ReadOnly)
 			if err != nil {
 				return err
 			}
-			m, err := reduce.Mean(context.Background(), a.View, reduce.DropPages(variant == childReduceMean))
+			m, err := reduce.Mean(context.Background(), a.View,
+				reduce.DropPages(variant != childReduceKeep),
+				reduce.Prefetch(variant == childReduceWill),
+				reduce.ReadAhead(variant != childReduceNoSeq))
 			a.Close()
 			if err != nil {
 				return err
@@ -300,53 +305,73 @@ func (b *bench) reduceCold() error {
 	if err != nil {
 		return err
 	}
-	rounds := b.cfg.costlyRound
-	in, err := json.Marshal(reduceChildArgs{Path: path, Rounds: rounds})
+	// The readers take turns, a round each, so that other programs' use
+	// of the disk falls on all of them alike.
+	readers := []struct {
+		variant, name string
+		ns            []float64
+		hwm           int64
+		note          string
+	}{
+		{variant: childReduceMean, name: "ndmap reduce.Mean, DropPages"},
+		{variant: childReducePage, name: "plain sequential pread, 8 MiB at a time"},
+		{variant: childReduceKeep, name: "ndmap reduce.Mean, pages kept"},
+		{variant: childReduceWill, name: "ndmap reduce.Mean, DropPages + Prefetch (WillNeed per chunk)"},
+		{variant: childReduceNoSeq, name: "ndmap reduce.Mean, DropPages, ReadAhead off (no advice)"},
+		{name: "NumPy a.mean() on a fresh memmap"},
+	}
+	in, err := json.Marshal(reduceChildArgs{Path: path, Rounds: 1})
 	if err != nil {
 		return err
+	}
+	for range b.cfg.costlyRound {
+		for i := range readers {
+			rd := &readers[i]
+			var res numpyResult
+			if rd.variant == "" {
+				if b.numpyVer == "" {
+					continue
+				}
+				if res, err = b.reduceNumPy("cold_mean", reduceChildArgs{Path: path, Rounds: 1}); err != nil {
+					return err
+				}
+			} else {
+				cmd := exec.Command(exe, "-child", rd.variant)
+				cmd.Stdin = bytes.NewReader(in)
+				cmd.Stderr = os.Stderr
+				out, err := cmd.Output()
+				if err != nil {
+					return fmt.Errorf("%s: %w", rd.variant, err)
+				}
+				if err := json.Unmarshal(out, &res); err != nil {
+					return fmt.Errorf("%s printed %q", rd.variant, out)
+				}
+			}
+			rd.ns = append(rd.ns, res.NS...)
+			rd.hwm = max(rd.hwm, res.HWM)
+			if n := nearNote(res.Check, want, 1e-9); n != "" {
+				rd.note = n
+			}
+		}
 	}
 	g := b.group(title)
 	peak := b.group(fmt.Sprintf("peak RSS of the cold mean of the %s file", size(n*8)))
 	peak.bytes = true
-	var refTime, preadTime, refRSS float64
-	for i, c := range []struct{ variant, name string }{
-		{childReduceMean, "ndmap reduce.Mean, DropPages"},
-		{childReducePage, "plain sequential pread, 8 MiB at a time"},
-		{childReduceKeep, "ndmap reduce.Mean, pages kept"},
-	} {
-		cmd := exec.Command(exe, "-child", c.variant)
-		cmd.Stdin = bytes.NewReader(in)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.variant, err)
-		}
-		var res numpyResult
-		if err := json.Unmarshal(out, &res); err != nil {
-			return fmt.Errorf("%s printed %q", c.variant, out)
-		}
-		note := join(nearNote(res.Check, want, 1e-12), gbps(n*8, slicesMedian(res.NS)))
-		if i == 0 {
-			g.ref(c.name, res.NS, note)
-			peak.ref(c.name, []float64{float64(res.HWM)}, "")
-			refTime, refRSS = slicesMedian(res.NS), float64(res.HWM)
+	for i, rd := range readers {
+		if len(rd.ns) == 0 {
+			g.skipped(rd.name, "NumPy not available")
 			continue
 		}
-		g.add(c.name, res.NS, note)
-		peak.add(c.name, []float64{float64(res.HWM)}, "")
-		if c.variant == childReducePage {
-			preadTime = slicesMedian(res.NS)
-		}
-	}
-	if b.numpyVer != "" {
-		res, err := b.reduceNumPy("cold_mean", reduceChildArgs{Path: path, Rounds: rounds})
-		if err != nil {
-			g.skipped("NumPy a.mean() on a fresh memmap", err.Error())
+		note := join(rd.note, gbps(n*8, slicesMedian(rd.ns)))
+		if i == 0 {
+			g.ref(rd.name, rd.ns, note)
+			peak.ref(rd.name, []float64{float64(rd.hwm)}, "")
 		} else {
-			g.add("NumPy a.mean() on a fresh memmap", res.NS, join(nearNote(res.Check, want, 1e-9), gbps(n*8, slicesMedian(res.NS))))
-			peak.add("NumPy a.mean() on a fresh memmap", []float64{float64(res.HWM)}, "")
+			g.add(rd.name, rd.ns, note)
+			peak.add(rd.name, []float64{float64(rd.hwm)}, "")
 		}
 	}
+	refTime, preadTime, refRSS := slicesMedian(readers[0].ns), slicesMedian(readers[1].ns), float64(readers[0].hwm)
 	mi, _ := meminfo()
 	b.note("Cold mean: the file (%s) is smaller than this machine's RAM (%s), and a file that the page cache could not hold would take many times that on disk; instead each round, in a child process, evicts the file with posix_fadvise(POSIX_FADV_DONTNEED) after closing every mapping of it, so that every page comes from the disk.",
 		size(n*8), size(mi["MemTotal"]))
