@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -270,6 +271,9 @@ func TestSetAppend(t *testing.T) {
 }
 
 func TestSetChangedFile(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows removes no mapped file, and the frame read last stays mapped until it is collected")
+	}
 	dir := t.TempDir()
 	paths, _ := writeShards(t, dir, []int{2, 3}, 2)
 	s, err := OpenShardFiles[float32](paths)

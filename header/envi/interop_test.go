@@ -3,6 +3,7 @@ package envi_test
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -80,6 +81,9 @@ func TestSpectralReadsFixtures(t *testing.T) {
 // Headers Encode writes, beside data written in the header's layout, open
 // in spectral with the same dtype, shape, values and metadata.
 func TestSpectralReadsEncoded(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Python for Windows programs, and its file names hold a |, which Windows refuses")
+	}
 	dir := t.TempDir()
 	type file struct {
 		hdr, desc string
