@@ -377,9 +377,9 @@ func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, s
 	chunkBytes := cfg.chunkBytes
 	if !p.disjoint {
 		// Each chunk makes a partial result of every cell, merged in
-		// order: make the chunks hold at least 64 values per cell, so
+		// order: make the chunks hold at least 128 values per cell, so
 		// that merging costs little beside reading.
-		chunkBytes = max(chunkBytes, min(maxChunkBytes, 64*p.cells*itemSize[T]()))
+		chunkBytes = max(chunkBytes, min(maxChunkBytes, 128*p.cells*itemSize[T]()))
 	}
 	sp := newSplit(p.work, p.split, chunkBytes)
 	workers := make([]*worker[T, E], min(cfg.workers, sp.n))
