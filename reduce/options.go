@@ -88,14 +88,14 @@ func ReadAhead(on bool) Option { return func(c *config) { c.readAhead = on } }
 // before turning it on.
 func Prefetch(on bool) Option { return func(c *config) { c.prefetch = on } }
 
-// DropPages says whether each worker, once it has finished a chunk, tells
-// the operating system the chunk's pages are no longer needed
-// (mmap.DontNeed). The pages leave the process, so its resident memory
-// stays bounded however large the file; the kernel may keep them in its
-// page cache. It is off by default, because a later pass over a file that
-// fits in memory then maps its pages again, which costs time. Turn it on
-// for a single pass over a file larger than memory. It has no effect on
-// views of Go memory or of files mapped CopyOnWrite.
+// DropPages says whether finished chunks are let go (mmap.DontNeed), in
+// batches of a few tens of megabytes as they are merged: their pages
+// leave the process, so its resident memory stays bounded however large
+// the file; the kernel may keep them in its page cache. It is off by
+// default, because a later pass over a file that fits in memory then maps
+// its pages again, which costs time. Turn it on for a single pass over a
+// file larger than memory. It has no effect on views of Go memory or of
+// files mapped CopyOnWrite.
 func DropPages(on bool) Option { return func(c *config) { c.drop = on } }
 
 // Progress sets a function called after each chunk, in chunk order and

@@ -67,15 +67,14 @@ func Map[T array.Element, R any](ctx context.Context, v array.View[T], fn func(c
 	if cfg.readAhead && sp.n > 1 {
 		defer readAhead(v)()
 	}
+	drop := newDropper(cfg.drop, sp)
 	return schedule(ctx, &cfg, sp.n, hooksFor(sp, v), func(ctx context.Context, i, worker int) (R, error) {
 		c := chunkOf(sp, v, i)
 		c.Worker = worker
 		return fn(ctx, c)
 	}, func(i int, r R) (int64, error) {
 		c := chunkOf(sp, v, i)
-		if cfg.drop {
-			advise(c.View, mmap.DontNeed)
-		}
+		dropMerged(drop, sp, v, i)
 		if merge != nil {
 			if err := merge(c, r); err != nil {
 				return 0, err
@@ -181,13 +180,52 @@ func chunkOf[T array.Element](sp split, v array.View[T], i int) Chunk[T] {
 		return Chunk[T]{View: v, Hi: 1}
 	}
 	lo, hi := i*sp.rows, min((i+1)*sp.rows, sp.dim)
+	return Chunk[T]{View: chunksOf(sp, v, i, i+1), Index: i, Lo: lo, Hi: hi}
+}
+
+// chunksOf returns the view of chunks i to j-1 of v together.
+func chunksOf[T array.Element](sp split, v array.View[T], i, j int) array.View[T] {
+	if sp.axis < 0 {
+		return v
+	}
 	var buf [8]array.Sel
 	sels := buf[:0]
 	for range sp.axis {
 		sels = append(sels, array.All)
 	}
-	sels = append(sels, array.Range(lo, hi))
-	return Chunk[T]{View: v.Slice(sels...), Index: i, Lo: lo, Hi: hi}
+	sels = append(sels, array.Range(i*sp.rows, min(j*sp.rows, sp.dim)))
+	return v.Slice(sels...)
+}
+
+// dropBytes is how many bytes of finished chunks DropPages lets go at a
+// time: each madvise call interrupts the other workers' processors to
+// flush their address translations, so fewer, larger calls cost less.
+const dropBytes = 32 << 20
+
+// dropper lets the pages of merged chunks go, in batches. Its methods are
+// called from merging, one at a time.
+type dropper struct {
+	on     bool
+	batch  int // chunks per batch
+	from   int // first chunk not yet dropped
+	merged int // chunks merged
+}
+
+func newDropper(on bool, sp split) *dropper {
+	return &dropper{on: on, batch: max(1, int(dropBytes/max(sp.bytes, 1)))}
+}
+
+// merged notes that chunk i was merged and drops a batch when one is full
+// or the pass is over.
+func dropMerged[T array.Element](d *dropper, sp split, v array.View[T], i int) {
+	if !d.on {
+		return
+	}
+	d.merged = i + 1
+	if d.merged-d.from >= d.batch || d.merged == sp.n {
+		advise(chunksOf(sp, v, d.from, d.merged), mmap.DontNeed)
+		d.from = d.merged
+	}
 }
 
 // scheduler hands out chunk numbers in order to a pool of workers and

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/ndmap/ndmap/array"
-	"github.com/ndmap/ndmap/mmap"
 )
 
 // A reduction walks a view chunk by chunk and, inside a chunk, block by
@@ -378,9 +377,9 @@ func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, s
 	chunkBytes := cfg.chunkBytes
 	if !p.disjoint {
 		// Each chunk makes a partial result of every cell, merged in
-		// order: make the chunks hold at least 64 values per cell, so
+		// order: make the chunks hold at least 128 values per cell, so
 		// that merging costs little beside reading.
-		chunkBytes = max(chunkBytes, min(maxChunkBytes, 64*p.cells*itemSize[T]()))
+		chunkBytes = max(chunkBytes, min(maxChunkBytes, 128*p.cells*itemSize[T]()))
 	}
 	sp := newSplit(p.work, p.split, chunkBytes)
 	workers := make([]*worker[T, E], min(cfg.workers, sp.n))
@@ -391,6 +390,7 @@ func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, s
 	if cfg.readAhead && sp.n > 1 {
 		defer readAhead(p.work)()
 	}
+	drop := newDropper(cfg.drop, sp)
 	err := schedule(ctx, cfg, sp.n, hooksFor(sp, p.work), func(ctx context.Context, i, w int) (partial, error) {
 		wk := workers[w]
 		if wk == nil {
@@ -421,9 +421,7 @@ func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, s
 		return partial{a}, ctx.Err()
 	}, func(i int, r partial) (int64, error) {
 		c := chunkOf(sp, p.work, i)
-		if cfg.drop {
-			advise(c.View, mmap.DontNeed)
-		}
+		dropMerged(drop, sp, p.work, i)
 		if r.a != nil {
 			total.merge(r.a)
 			freeMu.Lock()

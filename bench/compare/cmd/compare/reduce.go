@@ -324,9 +324,11 @@ func (b *bench) reduceCold() error {
 	if err != nil {
 		return err
 	}
-	for range b.cfg.costlyRound {
-		for i := range readers {
-			rd := &readers[i]
+	for r := range b.cfg.rounds {
+		for k := range readers {
+			// Each round starts with the next reader, so that none is
+			// always the first after the others.
+			rd := &readers[(r+k)%len(readers)]
 			var res numpyResult
 			if rd.variant == "" {
 				if b.numpyVer == "" {
