@@ -108,7 +108,7 @@ func canonical[T array.Element](x T) any {
 
 // checkZarr opens the fixture as T and compares everything with the manifest.
 func checkZarr[T array.Element](t *testing.T, e zarrEntry) {
-	z, err := OpenZarr[T](e.dir(), MaxOpen(2), CacheBytes(64))
+	z, err := OpenZarr[T](e.dir(), MaxMapped(2), CacheBytes(64))
 	if err != nil {
 		t.Fatal(err)
 	}
