@@ -2,12 +2,15 @@ package dataset
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ndmap/ndmap/array"
 )
 
 // mappingsIn counts the mappings of files in dir that this process holds,
@@ -115,4 +118,40 @@ func TestSetReleaseAfterClose(t *testing.T) {
 		}()
 		b.Release()
 	}()
+}
+
+// CopyTo of one row takes a path of its own: it must agree with Frame, and
+// panic as the general path does.
+func TestShardsCopyRow(t *testing.T) {
+	dir := t.TempDir()
+	_, all := writeShards(t, dir, []int{2, 3, 0, 1}, 2)
+	s, err := OpenShards[float32](dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, i := range []int{0, 1, 2, 4, 5, -1, -6} {
+		row := i
+		if row < 0 {
+			row += s.Len()
+		}
+		dst := make([]float32, 3)
+		n, err := s.CopyTo(dst, array.Idx(i))
+		if err != nil || n != 2 || !slices.Equal(dst, append(slices.Clone(all[2*row:2*row+2]), 0)) {
+			t.Errorf("CopyTo(Idx(%d)) = %d, %v, %v; want row %d: %v", i, n, err, dst, row, all[2*row:2*row+2])
+		}
+	}
+	for _, c := range []struct {
+		i   int
+		dst int
+	}{{6, 2}, {-7, 2}, {0, 1}} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.HasPrefix(fmt.Sprint(r), "dataset: ") {
+					t.Errorf("CopyTo(%d elements, Idx(%d)) panicked with %v, want a dataset: panic", c.dst, c.i, r)
+				}
+			}()
+			s.CopyTo(make([]float32, c.dst), array.Idx(c.i))
+		}()
+	}
 }

@@ -649,7 +649,40 @@ func (s *Shards[T]) gatherer(t *table) gatherer[T] {
 // conditions of [array.View.Slice].
 func (s *Shards[T]) CopyTo(dst []T, sels ...array.Sel) (int, error) {
 	t := s.tab.Load()
+	if len(sels) == 1 {
+		if i, ok := sels[0].Position(); ok {
+			// One row, the commonest selection: straight from its shard,
+			// without the gatherer's bookkeeping.
+			return s.copyRow(t, dst, i)
+		}
+	}
 	return s.gatherer(t).copyTo(dst, resolveSels(append([]int{t.length()}, t.trail...), sels))
+}
+
+// copyRow copies row at of t, counted from the end if negative, into dst.
+func (s *Shards[T]) copyRow(t *table, dst []T, at int) (int, error) {
+	i := at
+	if i < 0 {
+		i += t.length()
+	}
+	if i < 0 || i >= t.length() {
+		panic(fmt.Sprintf("dataset: index %d out of range for an axis of length %d", at, t.length()))
+	}
+	n := 1
+	for _, d := range t.trail {
+		n *= d
+	}
+	if len(dst) < n {
+		panic(fmt.Sprintf("dataset: CopyTo destination holds %d elements, selection has %d", len(dst), n))
+	}
+	k, lo, _ := t.blockAt(0, i)
+	e, v, err := s.view(t, k)
+	if err != nil {
+		return 0, err
+	}
+	n = v.Index(i - lo).CopyTo(dst)
+	e.release()
+	return n, nil
 }
 
 // Values returns an iterator over the selected elements (as CopyTo takes
