@@ -155,3 +155,39 @@ func TestShardsCopyRow(t *testing.T) {
 		}()
 	}
 }
+
+// A shard mapped before the set had a typed view still gives Frames, the
+// view being made on first use and kept.
+func TestSetTypedAfterRead(t *testing.T) {
+	dir := t.TempDir()
+	_, all := writeShards(t, dir, []int{2, 2}, 3)
+	set, err := OpenSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer set.Close()
+	sh, err := set.Shard(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.Release()
+	s, err := Typed[float32](set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		for _, i := range []int{3, 0} {
+			b, err := s.Frame(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := slices.Collect(b.Values()); !slices.Equal(got, all[3*i:3*i+3]) {
+				t.Errorf("Frame(%d) = %v, want %v", i, got, all[3*i:3*i+3])
+			}
+			b.Release()
+		}
+	}
+	if _, maps := set.mapped(); maps != 2 {
+		t.Errorf("%d mappings made for 2 shards", maps)
+	}
+}

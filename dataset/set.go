@@ -48,10 +48,13 @@ type table struct {
 	trail  []int
 }
 
-// shardFile is a mapped shard and its typed view, if the set has a typer.
+// shardFile is a mapped shard and its typed view.
 type shardFile struct {
 	f     *array.File
-	typed any // an array.View[T], or nil
+	typed any // an array.View[T], made as the file was mapped, or nil
+	// later holds the view of a file mapped before the set had a typer,
+	// made on first use; nil otherwise.
+	later *atomic.Value
 }
 
 // scanWorkers is how many files are read at once while scanning headers:
@@ -455,11 +458,11 @@ func (s *Set) pin(t *table, k int) (*entry[shardFile], error) {
 				ErrMismatch, t.paths[k], h.Shape, h.DataOffset, t.hdrs[k].Shape, t.hdrs[k].DataOffset)
 		}
 		sf := shardFile{f: f}
-		if typer := s.typer.Load(); typer != nil {
-			if sf.typed, err = (*typer)(f); err != nil {
-				f.Close()
-				return loaded[shardFile]{}, fmt.Errorf("dataset: %w", err)
-			}
+		if typer := s.typer.Load(); typer == nil {
+			sf.later = new(atomic.Value)
+		} else if sf.typed, err = (*typer)(f); err != nil {
+			f.Close()
+			return loaded[shardFile]{}, fmt.Errorf("dataset: %w", err)
 		}
 		return loaded[shardFile]{val: sf, maps: 1, mapBytes: h.DataOffset + h.DataSize(), close: f.Close}, nil
 	})
@@ -605,9 +608,14 @@ func (s *Shards[T]) view(t *table, k int) (*entry[shardFile], array.View[T], err
 		return nil, array.View[T]{}, err
 	}
 	v, ok := e.val.typed.(array.View[T])
+	if !ok && e.val.later != nil {
+		v, ok = e.val.later.Load().(array.View[T])
+	}
 	if !ok {
-		// The set was mapped for another Shards, of another T.
-		v, err = typedView[T](e.val.f)
+		// Mapped before Typed, or for another Shards of another T.
+		if v, err = typedView[T](e.val.f); err == nil && e.val.later != nil {
+			e.val.later.CompareAndSwap(nil, v)
+		}
 	}
 	if err != nil {
 		e.release()
