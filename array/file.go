@@ -247,10 +247,20 @@ func mapDescribed(osf *os.File, path string, mode mmap.Mode, d header.Describer)
 		return nil, err
 	}
 	f := &File{path: path, hdr: *hdr, m: m, dataOff: hdr.DataOffset, writable: mode != mmap.ReadOnly}
+	f.data = m.Bytes()[hdr.DataOffset : hdr.DataOffset+hdr.DataSize()]
+	if mode != mmap.ReadWrite {
+		// Only writes need the descriptor (fill writes through it, Close
+		// syncs it); a read-only mapping holds none, so that many files
+		// can stay mapped under a low limit of open files.
+		if err := osf.Close(); err != nil {
+			m.Close()
+			return nil, err
+		}
+		return f, nil
+	}
 	f.own = sharedFile{f: osf}
 	f.own.refs.Store(1)
 	f.os = &f.own
-	f.data = m.Bytes()[hdr.DataOffset : hdr.DataOffset+hdr.DataSize()]
 	return f, nil
 }
 

@@ -3,105 +3,214 @@ package dataset
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // cache holds the pieces of a dataset that are open — mapped files,
-// inflated chunks — up to a number of files and a number of bytes, and
-// closes the least recently used unpinned ones beyond that. A piece in use
-// is pinned and never closed under its user; when every piece is pinned the
-// cache goes over its bounds until some are released.
+// inflated chunks — up to a number of mappings, a number of mapped bytes
+// and a number of bytes of memory, and closes unpinned ones beyond that,
+// those not used lately first. A piece in use is pinned and never closed
+// under its user; when every piece is pinned the cache goes over its
+// bounds until some are released.
+//
+// A hit — the piece is loaded — takes no lock: it finds the entry in an
+// array indexed by key and pins it with an atomic add, and its release is
+// an atomic add too. A random read over tens of thousands of mapped files
+// thus touches the few cache lines of one entry, not a map, a lock and the
+// neighbours in a list. Recency is kept as in the clock algorithm: a hit
+// sets the entry's reference bit, and eviction, under the lock, passes over
+// an entry whose bit is set once, clearing it.
 //
 // A piece is loaded once even when several goroutines ask for it at the
 // same time: the first loads it, the others wait for it.
 type cache[V any] struct {
-	mu       sync.Mutex
-	maxFiles int
-	maxBytes int64
-	files    int
+	lim    limits
+	shared bool // counts its mappings in the process-wide budget (the default bound)
+
+	dense  atomic.Pointer[[]atomic.Pointer[entry[V]]] // entries of keys below denseKeys
+	sparse sync.Map                                   // int -> *entry[V], for keys from denseKeys on
+
+	closed atomic.Bool
+	over   atomic.Bool // the last eviction left the cache over its bounds
+
+	mu       sync.Mutex // serialises loads' bookkeeping, eviction and Close
+	maps     int
+	mapBytes int64
 	bytes    int64
-	entries  map[int]*entry[V]
-	lru      entry[V] // sentinel: lru.next is the most recently used
-	closed   bool
+	ring     []*entry[V] // the loaded entries, in the clock's circle
+	hand     int
 	opens    int // loads that succeeded, for tests and benchmarks
 }
 
+// limits are the bounds of a cache.
+type limits struct {
+	maps     int   // mappings
+	mapBytes int64 // bytes mapped: address space, bounded on 32-bit systems
+	bytes    int64 // bytes of memory
+}
+
+// denseKeys bounds the keys kept in the array: a key beyond, which only the
+// chunks of a Zarr array of more than a million chunks have, is looked up
+// in a sync.Map.
+const denseKeys = 1 << 20
+
 // entry is one piece in the cache.
 type entry[V any] struct {
-	c          *cache[V]
-	key        int
-	val        V
-	files      int   // descriptors and mappings it holds
-	bytes      int64 // memory it holds
-	close      func() error
-	pins       int
-	ready      chan struct{} // closed once loaded (or failed)
-	err        error
-	prev, next *entry[V]
+	// pins is the number of users, or -1 once the entry is dead: evicted
+	// or closed, never to be pinned again. Pinning and eviction race on
+	// it with compare-and-swap; exactly one wins.
+	pins   atomic.Int32
+	ref    atomic.Bool // used since the clock last passed
+	done   atomic.Bool // loaded, or failed: val and err are set
+	orphan atomic.Bool // out of the cache: the last release closes it
+	val    V
+	err    error
+
+	c        *cache[V]
+	key      int
+	maps     int   // mappings it holds
+	mapBytes int64 // bytes mapped
+	bytes    int64 // memory it holds
+	close    func() error
+	ready    chan struct{} // closed once loaded (or failed)
+	slot     int           // index in c.ring, or -1
 }
 
 // loaded is what a load function returns: the value, what it holds, and how
 // to release it (nil when nothing needs releasing).
 type loaded[V any] struct {
-	val   V
-	files int
-	bytes int64
-	close func() error
+	val      V
+	maps     int
+	mapBytes int64
+	bytes    int64
+	close    func() error
 }
 
-func newCache[V any](maxFiles int, maxBytes int64) *cache[V] {
-	c := &cache[V]{maxFiles: maxFiles, maxBytes: maxBytes, entries: map[int]*entry[V]{}}
-	c.lru.next, c.lru.prev = &c.lru, &c.lru
+func newCache[V any](o options) *cache[V] {
+	c := &cache[V]{lim: limits{maps: o.maxMapped, mapBytes: maxMapBytes, bytes: o.cacheBytes}}
+	if c.lim.maps == 0 {
+		c.lim.maps, c.shared = defaultMaxMapped(), true
+	}
+	c.dense.Store(new([]atomic.Pointer[entry[V]]))
 	return c
 }
 
+// lookup returns the entry of key, if there is one; it may be dead.
+func (c *cache[V]) lookup(key int) *entry[V] {
+	if d := *c.dense.Load(); key < len(d) {
+		return d[key].Load()
+	}
+	if key >= denseKeys {
+		if e, ok := c.sparse.Load(key); ok {
+			return e.(*entry[V])
+		}
+	}
+	return nil
+}
+
+// store sets the entry of key, or removes it when e is nil. It must be
+// called with c.mu held.
+func (c *cache[V]) store(key int, e *entry[V]) {
+	if key >= denseKeys {
+		if e == nil {
+			c.sparse.Delete(key)
+		} else {
+			c.sparse.Store(key, e)
+		}
+		return
+	}
+	d := *c.dense.Load()
+	if key >= len(d) {
+		if e == nil {
+			return
+		}
+		// Readers of the old array find what it held, or nothing, and
+		// then take the lock; entries are never moved, only added.
+		grown := make([]atomic.Pointer[entry[V]], min(denseKeys, max(key+1, 2*len(d), 64)))
+		for k := range d {
+			grown[k].Store(d[k].Load())
+		}
+		c.dense.Store(&grown)
+		d = grown
+	}
+	d[key].Store(e)
+}
+
+// tryPin pins e unless it is dead.
+func (e *entry[V]) tryPin() bool {
+	for {
+		n := e.pins.Load()
+		if n < 0 {
+			return false
+		}
+		if e.pins.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
 // get returns the piece key, pinned, loading it with load if it is not in
-// the cache. files says how many descriptors load will hold, so that room is
-// made before it runs. The caller must call release on the entry once.
-func (c *cache[V]) get(key int, files int, load func() (loaded[V], error)) (*entry[V], error) {
+// the cache. maps says how many mappings load will make, so that room is
+// made before it runs, and fd whether it opens a file. The caller must call
+// release on the entry once.
+func (c *cache[V]) get(key int, maps int, fd bool, load func() (loaded[V], error)) (*entry[V], error) {
+	if e := c.lookup(key); e != nil && e.tryPin() {
+		return c.hit(e)
+	}
 	c.mu.Lock()
-	if c.closed {
+	if c.closed.Load() {
 		c.mu.Unlock()
 		return nil, ErrClosed
 	}
-	if e, ok := c.entries[key]; ok {
-		e.pins++
-		c.touch(e)
+	if e := c.lookup(key); e != nil && e.tryPin() {
+		// Loaded, or being loaded, meanwhile.
 		c.mu.Unlock()
-		<-e.ready
-		if e.err != nil {
-			e.release()
-			return nil, e.err
-		}
-		return e, nil
+		return c.hit(e)
 	}
-	e := &entry[V]{c: c, key: key, files: files, pins: 1, ready: make(chan struct{})}
-	c.entries[key] = e
-	c.files += files
-	c.pushFront(e)
+	e := &entry[V]{c: c, key: key, maps: maps, ready: make(chan struct{}), slot: -1}
+	e.pins.Store(1)
+	c.store(key, e)
+	c.account(maps, 0, 0)
 	victims := c.evict()
 	c.mu.Unlock()
 	closeAll(victims)
 
+	if fd {
+		descriptors <- struct{}{}
+	}
 	l, err := load()
+	if fd {
+		<-descriptors
+	}
 
 	c.mu.Lock()
+	c.account(-maps, 0, 0) // the room made for it
+	e.maps = 0
 	if err != nil {
+		if c.lookup(key) == e {
+			c.store(key, nil)
+		}
 		e.err = err
-		c.files -= e.files
-		e.files = 0
-		delete(c.entries, key)
-		c.unlink(e)
+		e.done.Store(true)
 		c.mu.Unlock()
 		close(e.ready)
 		return nil, err
 	}
 	e.val, e.close = l.val, l.close
-	c.files += l.files - e.files
-	e.files, e.bytes = l.files, l.bytes
-	c.bytes += l.bytes
 	c.opens++
-	victims = c.evict()
-	late := c.closed // Close ran while loading: nothing is left to close this
+	// Close ran while loading, and emptied the index: nothing is left to
+	// close this but its users.
+	late := c.closed.Load()
+	if late {
+		e.orphan.Store(true)
+	} else {
+		e.maps, e.mapBytes, e.bytes = l.maps, l.mapBytes, l.bytes
+		c.account(e.maps, e.mapBytes, e.bytes)
+		e.slot = len(c.ring)
+		c.ring = append(c.ring, e)
+		victims = c.evict()
+	}
+	e.done.Store(true)
 	c.mu.Unlock()
 	close(e.ready)
 	closeAll(victims)
@@ -112,70 +221,109 @@ func (c *cache[V]) get(key int, files int, load func() (loaded[V], error)) (*ent
 	return e, nil
 }
 
+// hit finishes getting a pinned entry found in the cache.
+func (c *cache[V]) hit(e *entry[V]) (*entry[V], error) {
+	if !e.done.Load() {
+		<-e.ready
+	}
+	if e.err != nil {
+		e.release()
+		return nil, e.err
+	}
+	if c.closed.Load() {
+		e.release()
+		return nil, ErrClosed
+	}
+	if !e.ref.Load() {
+		e.ref.Store(true)
+	}
+	return e, nil
+}
+
 // release unpins e; an unpinned entry may be closed to make room.
 //
 // release panics if e is released more often than it was pinned.
 func (e *entry[V]) release() {
-	c := e.c
-	c.mu.Lock()
-	if e.pins <= 0 {
-		c.mu.Unlock()
+	n := e.pins.Add(-1)
+	if n > 0 {
+		return
+	}
+	if n < 0 {
 		panic("dataset: Block released twice")
 	}
-	e.pins--
-	var victims []*entry[V]
-	switch {
-	case e.pins == 0 && (c.closed || e.err != nil) && e.prev == nil:
-		// Unlinked by Close or by a failed load: the last user closes it.
-		victims = []*entry[V]{e}
-	case e.pins == 0:
-		victims = c.evict()
+	if e.orphan.Load() {
+		// Out of the cache (closed) while pinned: the last user closes it.
+		// Close, setting orphan, races with this release to claim it.
+		if e.pins.CompareAndSwap(0, -1) {
+			closeAll([]*entry[V]{e})
+		}
+		return
 	}
-	c.mu.Unlock()
-	closeAll(victims)
+	if c := e.c; c.over.Load() {
+		c.mu.Lock()
+		victims := c.evict()
+		c.mu.Unlock()
+		closeAll(victims)
+	}
 }
 
-// evict unlinks unpinned entries, least recently used first, until the
-// cache is within its bounds, and returns them to be closed once the lock
-// is released. It must be called with c.mu held.
+// account adds to what the cache holds. It must be called with c.mu held.
+func (c *cache[V]) account(maps int, mapBytes, bytes int64) {
+	c.maps += maps
+	c.mapBytes += mapBytes
+	c.bytes += bytes
+	if c.shared && maps != 0 {
+		mappedTotal.Add(int64(maps))
+	}
+}
+
+// overBounds reports whether the cache holds more than its bounds allow. It
+// must be called with c.mu held.
+func (c *cache[V]) overBounds() bool {
+	return c.maps > c.lim.maps || c.mapBytes > c.lim.mapBytes || c.bytes > c.lim.bytes ||
+		c.shared && c.maps > 0 && mappedTotal.Load() > int64(c.lim.maps)
+}
+
+// evict unlinks unpinned entries, those whose reference bit is clear
+// first, until the cache is within its bounds, and returns them to be
+// closed once the lock is released. It must be called with c.mu held.
 func (c *cache[V]) evict() []*entry[V] {
 	var victims []*entry[V]
-	for e := c.lru.prev; e != &c.lru && (c.files > c.maxFiles || c.bytes > c.maxBytes); {
-		prev := e.prev
-		if e.pins == 0 {
-			c.drop(e)
-			victims = append(victims, e)
+	// Two turns of the clock: the first may only clear reference bits.
+	for steps := 2 * len(c.ring); steps > 0 && len(c.ring) > 0 && c.overBounds(); steps-- {
+		if c.hand >= len(c.ring) {
+			c.hand = 0
 		}
-		e = prev
+		e := c.ring[c.hand]
+		if e.ref.Load() {
+			e.ref.Store(false)
+			c.hand++
+			continue
+		}
+		if !e.pins.CompareAndSwap(0, -1) {
+			c.hand++
+			continue
+		}
+		// The last entry of the ring takes e's place, under the hand.
+		c.unlink(e)
+		victims = append(victims, e)
 	}
+	c.over.Store(c.overBounds())
 	return victims
 }
 
-// drop removes e from the cache. It must be called with c.mu held.
-func (c *cache[V]) drop(e *entry[V]) {
-	delete(c.entries, e.key)
-	c.unlink(e)
-	c.files -= e.files
-	c.bytes -= e.bytes
-}
-
-func (c *cache[V]) pushFront(e *entry[V]) {
-	e.prev, e.next = &c.lru, c.lru.next
-	c.lru.next.prev = e
-	c.lru.next = e
-}
-
+// unlink removes a loaded entry from the cache. It must be called with c.mu
+// held.
 func (c *cache[V]) unlink(e *entry[V]) {
-	e.prev.next = e.next
-	e.next.prev = e.prev
-	e.prev, e.next = nil, nil
-}
-
-func (c *cache[V]) touch(e *entry[V]) {
-	if c.lru.next != e && e.prev != nil {
-		c.unlink(e)
-		c.pushFront(e)
+	last := c.ring[len(c.ring)-1]
+	c.ring[e.slot], last.slot = last, e.slot
+	c.ring[len(c.ring)-1] = nil
+	c.ring = c.ring[:len(c.ring)-1]
+	e.slot = -1
+	if c.lookup(e.key) == e {
+		c.store(e.key, nil)
 	}
+	c.account(-e.maps, -e.mapBytes, -e.bytes)
 }
 
 func closeAll[V any](victims []*entry[V]) error {
@@ -188,31 +336,48 @@ func closeAll[V any](victims []*entry[V]) error {
 	return errors.Join(errs...)
 }
 
-// stats returns the files and bytes held and the loads so far.
-func (c *cache[V]) stats() (files int, bytes int64, opens int) {
+// stats returns the mappings and bytes held and the loads so far.
+func (c *cache[V]) stats() (maps int, bytes int64, opens int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.files, c.bytes, c.opens
+	return c.maps, c.bytes, c.opens
 }
 
 // closeCache closes every unpinned piece and marks the cache closed; pinned
 // pieces are closed when their last user releases them.
 func (c *cache[V]) closeCache() error {
 	c.mu.Lock()
-	if c.closed {
+	if c.closed.Swap(true) {
 		c.mu.Unlock()
 		return nil
 	}
-	c.closed = true
 	var victims []*entry[V]
-	for e := c.lru.next; e != &c.lru; {
-		next := e.next
-		c.drop(e)
-		if e.pins == 0 {
+	for len(c.ring) > 0 {
+		e := c.ring[len(c.ring)-1]
+		c.unlink(e)
+		// A release racing with this one sees orphan, or its unpin comes
+		// before the swap below: one of the two closes e.
+		e.orphan.Store(true)
+		if e.pins.CompareAndSwap(0, -1) {
 			victims = append(victims, e)
 		}
-		e = next
 	}
+	c.dense.Store(new([]atomic.Pointer[entry[V]]))
+	c.sparse.Clear()
 	c.mu.Unlock()
 	return closeAll(victims)
 }
+
+// mappedTotal counts the mappings held by every cache under the default
+// bound, which is a budget for the process: the limit on mappings
+// (vm.max_map_count on Linux) is the process's, not a dataset's.
+var mappedTotal atomic.Int64
+
+// descriptors bounds the files this package holds open at once, in all
+// datasets together: a file is open only while its header is read or it is
+// mapped or inflated, and never afterwards.
+var descriptors = make(chan struct{}, maxDescriptors)
+
+// maxDescriptors is the size of descriptors: far below the common limit
+// of 1,024 open files, and more than the files a pass reads at once.
+const maxDescriptors = 32

@@ -96,11 +96,6 @@ func (b Block[T]) Release() {
 	}
 }
 
-// DefaultMaxOpen is how many files a dataset keeps mapped at once unless
-// [MaxOpen] says otherwise. Each holds a descriptor and a mapping; 128 stays
-// well under the common limit of 1024 open files.
-const DefaultMaxOpen = 128
-
 // DefaultCacheBytes is how much memory a Zarr array keeps for inflated
 // chunks unless [CacheBytes] says otherwise: 256 MiB.
 const DefaultCacheBytes = 256 << 20
@@ -109,29 +104,32 @@ const DefaultCacheBytes = 256 << 20
 type Option func(*options)
 
 type options struct {
-	maxOpen    int
+	maxMapped  int // 0: the default, shared by the process
 	cacheBytes int64
 	describer  header.Describer
 }
 
-// MaxOpen bounds how many files a dataset keeps mapped at once,
-// [DefaultMaxOpen] by default. Files are opened when a block in them is
-// needed and closed, least recently used first, when more than n would be
-// open — unless a block in them is still held (not released).
+// MaxMapped bounds how many files a dataset keeps mapped at once: the
+// files of a shard set, the uncompressed chunks of a Zarr array. A file is
+// mapped when a block in it is first needed and stays mapped, without a
+// descriptor, until the bound makes room for another: then those not used
+// lately are unmapped first — unless a block in them is still held (not
+// released).
 //
-// Reading a file that is not mapped costs an open, a mapping and, later,
-// an unmapping: tens of microseconds, several times the copy of a small
-// frame from a mapped file. For random reads over more files than n,
-// raise n to the number of files if the process may hold that many open:
-// on Linux, Go raises the limit on open files to the system's hard limit
-// at start, often far above 1024.
+// By default the datasets of a process share one bound: half of the
+// system's limit on mappings where it has one (vm.max_map_count on Linux,
+// so 32,765 by default), 32,768 elsewhere; on 32-bit systems a dataset
+// also maps at most 512 MiB at once. A dataset given MaxMapped has its own
+// bound, outside that budget. Reading a file that is not mapped costs an
+// open, a mapping and, later, an unmapping: tens of microseconds, several
+// times the copy of a small frame from a mapped file.
 //
-// MaxOpen panics if n < 1.
-func MaxOpen(n int) Option {
+// MaxMapped panics if n < 1.
+func MaxMapped(n int) Option {
 	if n < 1 {
-		panic(fmt.Sprintf("dataset: MaxOpen(%d) is less than 1", n))
+		panic(fmt.Sprintf("dataset: MaxMapped(%d) is less than 1", n))
 	}
-	return func(o *options) { o.maxOpen = n }
+	return func(o *options) { o.maxMapped = n }
 }
 
 // CacheBytes bounds the memory a Zarr array keeps for inflated chunks,
@@ -154,7 +152,7 @@ func CacheBytes(n int64) Option {
 func Describer(d header.Describer) Option { return func(o *options) { o.describer = d } }
 
 func makeOptions(opts []Option) options {
-	o := options{maxOpen: DefaultMaxOpen, cacheBytes: DefaultCacheBytes}
+	o := options{cacheBytes: DefaultCacheBytes}
 	for _, opt := range opts {
 		opt(&o)
 	}

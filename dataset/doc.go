@@ -26,12 +26,25 @@
 // Opening a set reads each file's header once, several files at a time, and
 // closes the file again, so opening 20,000 shards leaves no file open; the
 // headers tell each file's length. A file is mapped when a row of it is
-// first read, and at most [MaxOpen] files ([DefaultMaxOpen]) are mapped at
-// once: the least recently used is closed to make room. A folder of 20,000
-// shards thus reads through under the usual limit of 1,024 open files.
-// Before a file is used its header is read again, and a file that changed
-// since the set was opened gives an error wrapping [ErrMismatch].
-// [Set.Append] adds a file at the end.
+// first read, and its header is read again then: a file that changed since
+// the set was opened gives an error wrapping [ErrMismatch]. [Set.Append]
+// adds a file at the end.
+//
+// # Descriptors and mappings
+//
+// A mapped file needs no descriptor (see package mmap), so a dataset bounds
+// the two apart. Descriptors are held only while a file's header is read
+// or while it is mapped or inflated, and never more than 32 at once in all
+// the datasets of a process together: a folder of 20,000 shards reads
+// through under the usual limit of 1,024 open files. Mappings stay until
+// the bound of [MaxMapped] needs room, and then those not used lately are
+// unmapped first. By default the datasets of a process share one bound,
+// half of the system's limit on mappings (vm.max_map_count on Linux: 32,765
+// of the default 65,530) or 32,768 where the system has none, and on 32-bit
+// systems a dataset maps at most 512 MiB at once; so 20,000 shards stay
+// mapped after their first read, and a frame read again costs no more than
+// one of a single file. A mapping takes no memory of its own beyond the
+// kernel's bookkeeping and the pages read, which the system may drop.
 //
 // Headerless files are read with a [Describer] option, for example a
 // [header.Raw] whose shape starts with -1, so that each file's size gives
@@ -49,7 +62,10 @@
 // Other compressors (blosc, zstd, lz4, ...) and filters are refused when the
 // array is opened, with a [*CodecError] naming the codec: their Go
 // implementations are not in the standard library, and none was judged
-// worth a dependency.
+// worth a dependency. Record (structured) dtypes, which .zarray gives as
+// NumPy's descr in a JSON list, are read by [ReadZarrMeta]; [OpenZarr]
+// reads elements as Go scalars and refuses them with an error wrapping
+// [array.ErrType].
 //
 // [WriteZarr] writes any view as a new store of uncompressed, zlib or gzip
 // chunks, of a given shape or of [DefaultChunks]; chunks are written by
@@ -61,9 +77,10 @@
 // [Shards] and [Zarr] are both a [Dataset]: an array cut into blocks (the
 // files of a set, the chunks of a store), which a parallel pass takes one by
 // one. A [Block] holds its file mapped, or its inflated chunk in memory,
-// until [Block.Release]; only then may the dataset close it to make room.
-// A block not released keeps its file open past the MaxOpen bound, and past
-// Close. CopyTo and Values gather any selection, as [array.View.Slice]
+// until [Block.Release]; only then may the dataset unmap it to make room.
+// A block not released keeps its file mapped past the MaxMapped bound, and
+// past Close. Getting and releasing a block whose file is mapped takes no
+// lock: goroutines reading the same dataset do not wait for each other. CopyTo and Values gather any selection, as [array.View.Slice]
 // takes it, block by block, releasing each as they go.
 //
 // # From ndmap to Dask

@@ -57,8 +57,7 @@ type RefOptions struct {
 // default chunk length avoids it whenever the divisor exists.
 //
 // Files of records (structured dtypes) are refused with an error wrapping
-// [errors.ErrUnsupported]: zarr's record dtypes cannot say where NumPy's
-// padding lies.
+// [errors.ErrUnsupported].
 func WriteRefs(w io.Writer, path string, opts RefOptions) error {
 	h, _, err := readHeader(path, opts.Describer)
 	if err != nil {
@@ -198,6 +197,10 @@ func writeRefs(w io.Writer, a refArray, pieces []refPiece, opts RefOptions) erro
 	if a.dtype.Kind == layout.Struct {
 		return fmt.Errorf("dataset: %s: record dtype %s: %w", pieces[0].path, a.dtype, errors.ErrUnsupported)
 	}
+	dtype, err := zarrDType(a.dtype)
+	if err != nil {
+		return fmt.Errorf("dataset: %s: %w", pieces[0].path, err)
+	}
 	nd := len(a.shape)
 	row := rowBytes(a.shape, a.axis, a.dtype.Size)
 	rows := opts.ChunkRows
@@ -223,7 +226,7 @@ func writeRefs(w io.Writer, a refArray, pieces []refPiece, opts RefOptions) erro
 		"zarr_format": 2,
 		"shape":       a.shape,
 		"chunks":      chunks,
-		"dtype":       zarrDType(a.dtype),
+		"dtype":       dtype,
 		"compressor":  nil,
 		"fill_value":  zeroFill(a.dtype),
 		"order":       order,

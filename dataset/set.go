@@ -22,15 +22,19 @@ import (
 // names. Its typed views are [Shards].
 //
 // Opening a set reads the header of every file once and closes the file
-// again; files are mapped only when one of their rows is read, and at most
-// [MaxOpen] of them at a time. The methods of a Set may be called from
-// several goroutines at once, Append and Close included.
+// again; files are mapped only when one of their rows is read, hold no
+// descriptor once mapped, and stay mapped up to the bound of [MaxMapped].
+// The methods of a Set may be called from several goroutines at once,
+// Append and Close included.
 type Set struct {
 	tab    atomic.Pointer[table]
 	mu     sync.Mutex // serialises Append
 	opts   options
-	cache  *cache[*shardFile]
+	cache  *cache[shardFile]
 	closed atomic.Bool
+	// typer makes the typed view of a shard as it is mapped, for the
+	// first Shards made of the set, so that a Frame finds it ready.
+	typer atomic.Pointer[func(*array.File) (any, error)]
 }
 
 // table is what the headers say: it is replaced, never changed in place,
@@ -44,11 +48,13 @@ type table struct {
 	trail  []int
 }
 
-// shardFile is a mapped shard and, once asked for, its typed view.
+// shardFile is a mapped shard and its typed view.
 type shardFile struct {
 	f     *array.File
-	mu    sync.Mutex
-	typed any // an array.View[T]
+	typed any // an array.View[T], made as the file was mapped, or nil
+	// later holds the view of a file mapped before the set had a typer,
+	// made on first use; nil otherwise.
+	later *atomic.Value
 }
 
 // scanWorkers is how many files are read at once while scanning headers:
@@ -148,7 +154,7 @@ func OpenSetFiles(paths []string, opts ...Option) (*Set, error) {
 			return nil, err
 		}
 	}
-	s := &Set{opts: o, cache: newCache[*shardFile](o.maxOpen, 0)}
+	s := &Set{opts: o, cache: newCache[shardFile](o)}
 	s.tab.Store(t)
 	return s, nil
 }
@@ -218,6 +224,8 @@ func scanHeaders(paths []string, d header.Describer) ([]header.Header, []header.
 // readHeader reads the header of the file at path with d, or with the
 // describer of its sniffed format when d is nil.
 func readHeader(path string, d header.Describer) (*header.Header, header.Describer, error) {
+	descriptors <- struct{}{}
+	defer func() { <-descriptors }()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("dataset: %w", err)
@@ -329,6 +337,14 @@ func (t *table) blockAt(k, i int) (b, lo, hi int) {
 	if i < 0 || i >= t.length() {
 		panic(fmt.Sprintf("dataset: row %d out of range for a set of length %d", i, t.length()))
 	}
+	// Most sets have shards of one length: guess as if they all had the
+	// first one's, which saves the cache misses of a binary search over
+	// tens of thousands of starts.
+	if n := t.starts[1]; n > 0 {
+		if b = min(i/n, len(t.paths)-1); t.starts[b] <= i && i < t.starts[b+1] {
+			return b, t.starts[b], t.starts[b+1]
+		}
+	}
 	// The shard whose end is the first beyond i; shards of length zero
 	// end where they start and are passed over.
 	b = sort.Search(len(t.paths), func(k int) bool { return t.starts[k+1] > i })
@@ -426,21 +442,29 @@ func (s *Set) Slices(sel array.Sel) iter.Seq2[ShardSlice, error] {
 }
 
 // pin returns shard k of t, mapped and pinned.
-func (s *Set) pin(t *table, k int) (*entry[*shardFile], error) {
+func (s *Set) pin(t *table, k int) (*entry[shardFile], error) {
 	if k < 0 || k >= len(t.paths) {
 		panic(fmt.Sprintf("dataset: shard %d out of range for a set of %d", k, len(t.paths)))
 	}
-	e, err := s.cache.get(k, 1, func() (loaded[*shardFile], error) {
+	e, err := s.cache.get(k, 1, true, func() (loaded[shardFile], error) {
 		f, err := openMapped(t.paths[k], t.descs[k])
 		if err != nil {
-			return loaded[*shardFile]{}, fmt.Errorf("dataset: shard %d: %w", k, err)
+			return loaded[shardFile]{}, fmt.Errorf("dataset: shard %d: %w", k, err)
 		}
-		if h := f.Header(); !sameHeader(h, t.hdrs[k]) {
+		h := f.Header()
+		if !sameHeader(h, t.hdrs[k]) {
 			f.Close()
-			return loaded[*shardFile]{}, fmt.Errorf("%w: %s changed since the set was opened: shape %v at byte %d, was %v at byte %d",
+			return loaded[shardFile]{}, fmt.Errorf("%w: %s changed since the set was opened: shape %v at byte %d, was %v at byte %d",
 				ErrMismatch, t.paths[k], h.Shape, h.DataOffset, t.hdrs[k].Shape, t.hdrs[k].DataOffset)
 		}
-		return loaded[*shardFile]{val: &shardFile{f: f}, files: 1, close: f.Close}, nil
+		sf := shardFile{f: f}
+		if typer := s.typer.Load(); typer == nil {
+			sf.later = new(atomic.Value)
+		} else if sf.typed, err = (*typer)(f); err != nil {
+			f.Close()
+			return loaded[shardFile]{}, fmt.Errorf("dataset: %w", err)
+		}
+		return loaded[shardFile]{val: sf, maps: 1, mapBytes: h.DataOffset + h.DataSize(), close: f.Close}, nil
 	})
 	if err == ErrClosed {
 		err = fmt.Errorf("%w: shard set of %s", ErrClosed, t.paths[0])
@@ -506,11 +530,11 @@ func (s *Set) Close() error {
 	return s.cache.closeCache()
 }
 
-// openFiles returns how many files the set holds open and how many times
-// it has opened one, for tests.
-func (s *Set) openFiles() (open, opens int) {
-	open, _, opens = s.cache.stats()
-	return open, opens
+// mapped returns how many files the set holds mapped and how many times
+// it has mapped one, for tests.
+func (s *Set) mapped() (mapped, maps int) {
+	mapped, _, maps = s.cache.stats()
+	return mapped, maps
 }
 
 // Shards is a typed view of a shard set: its elements as values of T, read
@@ -555,6 +579,8 @@ func Typed[T array.Element](s *Set) (*Shards[T], error) {
 	if err := matchType[T]("shard set "+t.paths[0], t.dtype); err != nil {
 		return nil, err
 	}
+	typer := func(f *array.File) (any, error) { return typedView[T](f) }
+	s.typer.CompareAndSwap(nil, &typer)
 	return &Shards[T]{Set: s}, nil
 }
 
@@ -576,21 +602,21 @@ func (s *Shards[T]) Block(k int) (Block[T], error) {
 }
 
 // view returns shard k of t pinned, and its typed view.
-func (s *Shards[T]) view(t *table, k int) (*entry[*shardFile], array.View[T], error) {
+func (s *Shards[T]) view(t *table, k int) (*entry[shardFile], array.View[T], error) {
 	e, err := s.pin(t, k)
 	if err != nil {
 		return nil, array.View[T]{}, err
 	}
-	sf := e.val
-	sf.mu.Lock()
-	v, ok := sf.typed.(array.View[T])
+	v, ok := e.val.typed.(array.View[T])
+	if !ok && e.val.later != nil {
+		v, ok = e.val.later.Load().(array.View[T])
+	}
 	if !ok {
-		v, err = typedView[T](sf.f)
-		if err == nil {
-			sf.typed = v
+		// Mapped before Typed, or for another Shards of another T.
+		if v, err = typedView[T](e.val.f); err == nil && e.val.later != nil {
+			e.val.later.CompareAndSwap(nil, v)
 		}
 	}
-	sf.mu.Unlock()
 	if err != nil {
 		e.release()
 		return nil, array.View[T]{}, fmt.Errorf("dataset: %w", err)
@@ -631,7 +657,40 @@ func (s *Shards[T]) gatherer(t *table) gatherer[T] {
 // conditions of [array.View.Slice].
 func (s *Shards[T]) CopyTo(dst []T, sels ...array.Sel) (int, error) {
 	t := s.tab.Load()
+	if len(sels) == 1 {
+		if i, ok := sels[0].Position(); ok {
+			// One row, the commonest selection: straight from its shard,
+			// without the gatherer's bookkeeping.
+			return s.copyRow(t, dst, i)
+		}
+	}
 	return s.gatherer(t).copyTo(dst, resolveSels(append([]int{t.length()}, t.trail...), sels))
+}
+
+// copyRow copies row at of t, counted from the end if negative, into dst.
+func (s *Shards[T]) copyRow(t *table, dst []T, at int) (int, error) {
+	i := at
+	if i < 0 {
+		i += t.length()
+	}
+	if i < 0 || i >= t.length() {
+		panic(fmt.Sprintf("dataset: index %d out of range for an axis of length %d", at, t.length()))
+	}
+	n := 1
+	for _, d := range t.trail {
+		n *= d
+	}
+	if len(dst) < n {
+		panic(fmt.Sprintf("dataset: CopyTo destination holds %d elements, selection has %d", len(dst), n))
+	}
+	k, lo, _ := t.blockAt(0, i)
+	e, v, err := s.view(t, k)
+	if err != nil {
+		return 0, err
+	}
+	n = v.Index(i - lo).CopyTo(dst)
+	e.release()
+	return n, nil
 }
 
 // Values returns an iterator over the selected elements (as CopyTo takes

@@ -290,20 +290,20 @@ func TestSetChangedFile(t *testing.T) {
 	}
 }
 
-func TestSetMaxOpen(t *testing.T) {
+func TestSetMaxMapped(t *testing.T) {
 	dir := t.TempDir()
 	lens := make([]int, 40)
 	for i := range lens {
 		lens[i] = 1 + i%3
 	}
 	_, all := writeShards(t, dir, lens, 4)
-	s, err := OpenShards[float32](dir, MaxOpen(3))
+	s, err := OpenShards[float32](dir, MaxMapped(3))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if open, _ := s.openFiles(); open != 0 {
-		t.Errorf("after OpenShards, %d files are open, want 0", open)
+	if mapped, _ := s.mapped(); mapped != 0 {
+		t.Errorf("after OpenShards, %d files are mapped, want 0", mapped)
 	}
 	var wg sync.WaitGroup
 	for g := range 4 {
@@ -320,16 +320,16 @@ func TestSetMaxOpen(t *testing.T) {
 				if got := slices.Collect(b.Values()); !slices.Equal(got, all[4*i:4*i+4]) {
 					t.Errorf("Frame(%d) = %v, want %v", i, got, all[4*i:4*i+4])
 				}
-				if open, _ := s.openFiles(); open > 3+4 {
-					t.Errorf("%d files open with MaxOpen(3) and 4 readers", open)
+				if mapped, _ := s.mapped(); mapped > 3+4 {
+					t.Errorf("%d files mapped with MaxMapped(3) and 4 readers", mapped)
 				}
 				b.Release()
 			}
 		}()
 	}
 	wg.Wait()
-	if open, _ := s.openFiles(); open > 3 {
-		t.Errorf("%d files open after the readers released them, want at most 3", open)
+	if mapped, maps := s.mapped(); mapped > 3 || maps <= len(lens) {
+		t.Errorf("%d files mapped after the readers released them, %d mappings made; want at most 3, and files mapped again after eviction", mapped, maps)
 	}
 }
 

@@ -72,7 +72,7 @@ func OpenZarr[T array.Element](dir string, opts ...Option) (*Zarr[T], error) {
 	}
 	return &Zarr[T]{
 		dir: dir, meta: m, attrs: attrs, grid: m.gridShape(), fill: fill,
-		cache: newCache[zchunk[T]](o.maxOpen, o.cacheBytes),
+		cache: newCache[zchunk[T]](o),
 	}, nil
 }
 
@@ -149,11 +149,12 @@ func (z *Zarr[T]) Chunk(idx ...int) (Block[T], error) {
 // chunk returns chunk k, at indices idx, from the cache, loading it if need
 // be.
 func (z *Zarr[T]) chunk(k int, idx []int) (*entry[zchunk[T]], error) {
-	files := 0
+	maps := 0
 	if z.meta.Compressor.ID == "" {
-		files = 1
+		maps = 1
 	}
-	e, err := z.cache.get(k, files, func() (loaded[zchunk[T]], error) { return z.load(idx) })
+	// Every chunk is opened, mapped or inflated, only while it is loaded.
+	e, err := z.cache.get(k, maps, true, func() (loaded[zchunk[T]], error) { return z.load(idx) })
 	if errors.Is(err, ErrClosed) {
 		err = fmt.Errorf("%w: %s", ErrClosed, z.dir)
 	}
@@ -182,7 +183,8 @@ func (z *Zarr[T]) load(idx []int) (loaded[zchunk[T]], error) {
 			f.Close()
 			return loaded[zchunk[T]]{}, fmt.Errorf("dataset: %w", err)
 		}
-		return loaded[zchunk[T]]{val: zchunk[T]{view: v}, files: 1, close: f.Close}, nil
+		h := f.Header()
+		return loaded[zchunk[T]]{val: zchunk[T]{view: v}, maps: 1, mapBytes: h.DataOffset + h.DataSize(), close: f.Close}, nil
 	}
 	data, err := z.inflate(path, key)
 	if errors.Is(err, os.ErrNotExist) {

@@ -108,7 +108,7 @@ func canonical[T array.Element](x T) any {
 
 // checkZarr opens the fixture as T and compares everything with the manifest.
 func checkZarr[T array.Element](t *testing.T, e zarrEntry) {
-	z, err := OpenZarr[T](e.dir(), MaxOpen(2), CacheBytes(64))
+	z, err := OpenZarr[T](e.dir(), MaxMapped(2), CacheBytes(64))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,13 @@ var zarrayTests = []struct {
 	{"huge chunk", `{"zarr_format":2,"shape":[4],"chunks":[4611686018427387904],"dtype":"<f8","order":"C"}`, ErrFormat},
 	{"too many chunks", `{"zarr_format":2,"shape":[4611686018427387904,4611686018427387904],"chunks":[1,1],"dtype":"|u1","order":"C"}`, ErrFormat},
 	{"object", `{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":"|O","order":"C"}`, errors.ErrUnsupported},
-	{"record", `{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":[["a","<i4"]],"order":"C"}`, errors.ErrUnsupported},
+	{"record", `{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":[["a","<i4"]],"order":"C"}`, nil},
+	{"record of objects", `{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":[["a","|O"]],"order":"C"}`, errors.ErrUnsupported},
+	{"record not of fields", `{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":[1],"order":"C"}`, ErrFormat},
+	{"record empty", `{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":[],"order":"C"}`, ErrFormat},
+	{"record bad shape", `{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":[["a","<i4",[1.5]]],"order":"C"}`, ErrFormat},
+	{"record bad name", `{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":[[3,"<i4"]],"order":"C"}`, ErrFormat},
+	{"dtype number", `{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":4,"order":"C"}`, ErrFormat},
 	{"codec without id", `{"zarr_format":2,"shape":[4],"chunks":[2],"dtype":"<f4","order":"C","compressor":{"level":1}}`, ErrFormat},
 }
 

@@ -88,8 +88,10 @@ func readMetaFile(path string) ([]byte, error) {
 
 // ReadZarrMeta reads and checks the .zarray file of the Zarr v2 array in the
 // folder dir. Errors for metadata that is not valid wrap [ErrFormat]; dtypes
-// that have no [layout.DType] (objects) and records wrap
-// [errors.ErrUnsupported].
+// that have no [layout.DType] (objects, alone or in a record) wrap
+// [errors.ErrUnsupported]. Record dtypes are read as zarr-python 2 writes
+// them, a list of [name, type(, shape)] entries; the elements of a record
+// array cannot be read as a Go type with [OpenZarr].
 func ReadZarrMeta(dir string) (*ZarrMeta, error) {
 	path := filepath.Join(dir, ".zarray")
 	b, err := readMetaFile(path)
@@ -123,19 +125,25 @@ func parseZarray(path string, b []byte) (*ZarrMeta, error) {
 		}
 	}
 	m := &ZarrMeta{Shape: j.Shape, Chunks: j.Chunks, FillValue: j.FillValue}
+	var dt layout.DType
 	var ds string
-	if err := json.Unmarshal(j.DType, &ds); err != nil {
-		if bytes.HasPrefix(bytes.TrimSpace(j.DType), []byte("[")) {
-			return nil, fmt.Errorf("dataset: %s: record dtype %s: %w", path, j.DType, errors.ErrUnsupported)
+	var err error
+	if err := json.Unmarshal(j.DType, &ds); err == nil {
+		if dt, err = layout.ParseTypeString(ds); err != nil {
+			return nil, fmt.Errorf("dataset: %s: dtype %q: %w", path, ds, errors.Join(errors.ErrUnsupported, err))
 		}
-		return nil, bad("dtype %s is not a string", j.DType)
+		if dt.Kind == layout.Struct {
+			return nil, fmt.Errorf("dataset: %s: dtype %q: %w", path, ds, errors.ErrUnsupported)
+		}
+	} else if bytes.HasPrefix(bytes.TrimSpace(j.DType), []byte("[")) {
+		if dt, err = parseRecordDType(path, j.DType); err != nil {
+			return nil, err
+		}
+	} else {
+		return nil, bad("dtype %s is not a string or a list", j.DType)
 	}
-	dt, err := layout.ParseTypeString(ds)
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %s: dtype %q: %w", path, ds, errors.Join(errors.ErrUnsupported, err))
-	}
-	if dt.Kind == layout.Struct || dt.Size == 0 {
-		return nil, fmt.Errorf("dataset: %s: dtype %q: %w", path, ds, errors.ErrUnsupported)
+	if dt.Size == 0 {
+		return nil, fmt.Errorf("dataset: %s: dtype %s of zero bytes: %w", path, j.DType, errors.ErrUnsupported)
 	}
 	m.DType = dt
 	if _, err := layout.ByteSize(m.Chunks, dt.Size); err != nil {
@@ -407,6 +415,3 @@ func OpenGroup(dir string) (*Group, error) {
 	sort.Strings(g.Groups)
 	return g, nil
 }
-
-// zarrDType returns dt as a .zarray gives it.
-func zarrDType(dt layout.DType) string { return dt.TypeString() }

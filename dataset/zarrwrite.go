@@ -136,6 +136,10 @@ func WriteZarr[T array.Element](dir string, v array.View[T], opts ZarrOptions) e
 	if _, err := layout.ByteSize(chunks, dt.Size); err != nil {
 		return fmt.Errorf("dataset: %s: chunks %v: %w", dir, chunks, err)
 	}
+	dtype, err := zarrDType(dt)
+	if err != nil {
+		return err
+	}
 	if err := createFolder(dir); err != nil {
 		return err
 	}
@@ -152,7 +156,7 @@ func WriteZarr[T array.Element](dir string, v array.View[T], opts ZarrOptions) e
 		"zarr_format":         2,
 		"shape":               shape,
 		"chunks":              chunks,
-		"dtype":               zarrDType(dt),
+		"dtype":               dtype,
 		"compressor":          compressor,
 		"fill_value":          zeroFill(dt),
 		"order":               "C",

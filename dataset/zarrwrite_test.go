@@ -230,6 +230,13 @@ func TestWriteRefs(t *testing.T) {
 	if err := WriteRefs(&buf, rp, RefOptions{}); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("WriteRefs of records: %v, want ErrUnsupported", err)
 	}
+	over, err := layout.StructOf([]layout.Field{{Name: "a", Type: layout.Int64}, {Name: "b", Type: layout.Int32, Offset: 4}}, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zarrDType(over); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("zarrDType of overlapping records: %v, want ErrUnsupported", err)
+	}
 	if err := WriteRefs(&buf, filepath.Join(dir, "none.npy"), RefOptions{}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("WriteRefs of a missing file: %v", err)
 	}

@@ -16,6 +16,27 @@
 // file. Writing to the bytes of a ReadOnly map crashes the program; use
 // [Map.WriteAt] where that must be an error instead.
 //
+// # Descriptors
+//
+// A mapping does not need the file's descriptor to stay valid: the
+// operating system holds the file for as long as the mapping exists, and
+// reads its pages from it, even after the descriptor is closed (on Windows,
+// the file and mapping handles likewise). A ReadOnly or CopyOnWrite map
+// therefore holds no descriptor: [Open] and [OpenRegion] close the file
+// before they return, and the file given to [MapRegion] may be closed as
+// soon as it returns. A program can keep tens of thousands of files mapped
+// under a limit of 1,024 open files; what bounds it then is the number of
+// mappings a process may have (vm.max_map_count on Linux, 65,530 by
+// default) and, on 32-bit systems, the address space.
+//
+// Nothing a ReadOnly or CopyOnWrite map does needs the descriptor: reads go
+// through the mapping, [Map.Flush] has nothing to write, and [Map.Resize]
+// is refused for these modes in any case. Only the offset of a
+// [*FaultError] is found with the file's size, which such a map reads by
+// the file's name; if the name no longer leads to the mapped file (it was
+// renamed or replaced), the offset is that of the byte that faulted. A
+// ReadWrite map keeps its file open until Close, for Flush and Resize.
+//
 // # Regions and alignment
 //
 // Operating systems map whole pages, starting at offsets that are a multiple

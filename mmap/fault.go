@@ -3,6 +3,7 @@ package mmap
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -175,15 +176,34 @@ func (st *state) faultError(r any) *FaultError {
 		return nil
 	}
 	off := int64(addr - start)
-	if st.f != nil {
-		if fi, err := st.f.Stat(); err == nil {
-			// The first page of the file past its end, from the map's start.
-			page := int64(pageSize)
-			lost := max(0, (fi.Size()+page-1)/page*page-st.off)
-			if lost < off {
-				off = lost
-			}
+	if size, ok := st.size(); ok {
+		// The first page of the file past its end, from the map's start.
+		page := int64(pageSize)
+		lost := max(0, (size+page-1)/page*page-st.off)
+		if lost < off {
+			off = lost
 		}
 	}
 	return &FaultError{Offset: off, Path: st.name}
+}
+
+// size returns the mapped file's size now, if it can be found: from its
+// descriptor, or, for a map without one, by its name, provided the name
+// still leads to the file that was mapped.
+func (st *state) size() (int64, bool) {
+	if st.f != nil {
+		fi, err := st.f.Stat()
+		if err != nil {
+			return 0, false
+		}
+		return fi.Size(), true
+	}
+	if st.id == nil {
+		return 0, false
+	}
+	fi, err := os.Stat(st.name)
+	if err != nil || !os.SameFile(fi, st.id) {
+		return 0, false
+	}
+	return fi.Size(), true
 }

@@ -117,13 +117,14 @@ type Map struct {
 // state is what must be released to undo a mapping. It is apart from Map so
 // that the cleanup attached to a Map can hold it without holding the Map.
 type state struct {
-	mem   []byte  // the whole mapping, from the aligned offset; nil when empty
-	base  uintptr // address of mem[0]
-	delta int     // requested offset minus aligned offset
-	off   int64   // requested offset in the file
-	n     int     // length of the region
-	f     *os.File
-	own   bool // Close closes f
+	mem   []byte      // the whole mapping, from the aligned offset; nil when empty
+	base  uintptr     // address of mem[0]
+	delta int         // requested offset minus aligned offset
+	off   int64       // requested offset in the file
+	n     int         // length of the region
+	f     *os.File    // nil for ReadOnly and CopyOnWrite maps, which need no descriptor
+	own   bool        // Close closes f
+	id    os.FileInfo // the mapped file, as a fault finds it again by name when f is nil
 	name  string
 
 	// Guard callbacks run without the Map's lock, so that they may call
@@ -228,8 +229,10 @@ func openFlag(mode Mode) (int, error) {
 	return 0, fmt.Errorf("mmap: unknown mode %v", mode)
 }
 
-// Open maps the whole of the named file in the given mode. The map owns the
-// file it opens, and Close closes it. An empty file gives an empty map.
+// Open maps the whole of the named file in the given mode. An empty file
+// gives an empty map. A ReadWrite map owns the file it opens, and Close
+// closes it; a ReadOnly or CopyOnWrite map closes it before Open returns
+// (see "Descriptors" in the package doc).
 //
 // Open and OpenRegion map regular files and block devices (to their end).
 // Anything else — a named pipe, which would block, a directory, a socket, a
@@ -244,22 +247,22 @@ func Open(path string, mode Mode) (*Map, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
-	size, err := osfile.Size(f)
+	fi, size, err := stat(f)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
-	m, err := mapFile(f, true, mode, 0, size)
+	m, err := mapFile(f, false, mode, 0, size, fi)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	return m, nil
+	return m.adopt(f)
 }
 
 // OpenRegion maps the bytes [off, off+n) of the named file in the given
 // mode. The offset need not be aligned to a page. The region must lie within
-// the file. The map owns the file it opens, and Close closes it.
+// the file. Like [Open], it keeps the file open only for a ReadWrite map.
 func OpenRegion(path string, mode Mode, off, n int64) (*Map, error) {
 	flag, err := openFlag(mode)
 	if err != nil {
@@ -274,7 +277,21 @@ func OpenRegion(path string, mode Mode, off, n int64) (*Map, error) {
 		f.Close()
 		return nil, err
 	}
-	m.st.own = true
+	return m.adopt(f)
+}
+
+// adopt gives m the file f that Open or OpenRegion opened for it: a
+// ReadWrite map keeps it until Close; the others do not need it, and it is
+// closed now.
+func (m *Map) adopt(f *os.File) (*Map, error) {
+	if m.st.f != nil {
+		m.st.own = true
+		return m, nil
+	}
+	if err := f.Close(); err != nil {
+		m.Close()
+		return nil, fmt.Errorf("mmap: %w", err)
+	}
 	return m, nil
 }
 
@@ -282,8 +299,9 @@ func OpenRegion(path string, mode Mode, off, n int64) (*Map, error) {
 // The file must have been opened with the access the mode needs (read for
 // ReadOnly and CopyOnWrite, read and write for ReadWrite), and the region
 // must lie within the file. The offset need not be aligned to a page. The
-// caller keeps f: Close does not close it, and f must stay open until the
-// map is closed.
+// caller keeps f: Close does not close it. A ReadWrite map uses f until it
+// is closed, so f must stay open until then; a ReadOnly or CopyOnWrite map
+// never uses f after MapRegion returns, and f may be closed at once.
 func MapRegion(f *os.File, mode Mode, off, n int64) (*Map, error) {
 	if _, err := openFlag(mode); err != nil {
 		return nil, err
@@ -291,7 +309,7 @@ func MapRegion(f *os.File, mode Mode, off, n int64) (*Map, error) {
 	if off < 0 || n < 0 {
 		return nil, fmt.Errorf("mmap: %s: region at %d of %d bytes: %w", f.Name(), off, n, ErrRange)
 	}
-	size, err := osfile.Size(f)
+	fi, size, err := stat(f)
 	if err != nil {
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
@@ -299,7 +317,21 @@ func MapRegion(f *os.File, mode Mode, off, n int64) (*Map, error) {
 		return nil, fmt.Errorf("mmap: %s: region [%d, %d+%d) extends past the end of the file at %d: %w",
 			f.Name(), off, off, n, size, ErrRange)
 	}
-	return mapFile(f, false, mode, off, n)
+	return mapFile(f, false, mode, off, n, fi)
+}
+
+// stat returns what f is and its size: for a block device, found by
+// seeking to its end, as a stat gives it none.
+func stat(f *os.File) (os.FileInfo, int64, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	if fi.Mode().IsRegular() {
+		return fi, fi.Size(), nil
+	}
+	size, err := osfile.Size(f)
+	return fi, size, err
 }
 
 // Create creates the named file, or truncates it if it exists, gives it the
@@ -320,7 +352,7 @@ func Create(path string, size int64) (*Map, error) {
 		f.Close()
 		return nil, fmt.Errorf("mmap: %w", err)
 	}
-	m, err := mapFile(f, true, ReadWrite, 0, size)
+	m, err := mapFile(f, true, ReadWrite, 0, size, nil)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -329,14 +361,18 @@ func Create(path string, size int64) (*Map, error) {
 }
 
 // mapFile maps [off, off+n) of f, which the caller has checked lies within
-// the file. It never closes f.
-func mapFile(f *os.File, own bool, mode Mode, off, n int64) (*Map, error) {
+// the file and which fi describes. It never closes f. Only a ReadWrite map
+// keeps f: the others are left without a descriptor, and own is dropped.
+func mapFile(f *os.File, own bool, mode Mode, off, n int64, fi os.FileInfo) (*Map, error) {
 	aligned := off &^ (granularity - 1)
 	delta := off - aligned
 	if n > math.MaxInt-delta {
 		return nil, fmt.Errorf("mmap: %s: region of %d bytes: %w", f.Name(), n, ErrTooLarge)
 	}
 	st := &state{delta: int(delta), off: off, n: int(n), f: f, own: own, name: f.Name()}
+	if mode != ReadWrite {
+		st.f, st.own, st.id = nil, false, fi
+	}
 	if n > 0 {
 		mem, err := mmap(f, mode, aligned, int(delta+n))
 		if err != nil {

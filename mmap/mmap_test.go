@@ -856,9 +856,10 @@ func TestCleanup(t *testing.T) {
 	path := writeFile(t, pattern(page))
 	before := openFDs(t)
 	// Held until counted, so that no collection releases some before.
+	// ReadWrite maps, which hold their descriptors.
 	held := make([]*mmap.Map, 0, 100)
 	for range 100 {
-		m, err := mmap.Open(path, mmap.ReadOnly)
+		m, err := mmap.Open(path, mmap.ReadWrite)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -934,5 +935,93 @@ func TestRegionBytesCapacity(t *testing.T) {
 	b := m.Bytes()
 	if diff := cmp.Diff(data[1:11], b); diff != "" || cap(b) != 10 {
 		t.Errorf("Bytes() (cap %d) differs (-want +got):\n%s", cap(b), diff)
+	}
+}
+
+// TestNoDescriptor checks that ReadOnly and CopyOnWrite maps hold no
+// descriptor, that a mapping outlives the descriptor it was made from, and
+// that a ReadWrite map keeps its own for Flush and Resize.
+func TestNoDescriptor(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("counts /proc/self/fd")
+	}
+	data := pattern(3 * page)
+	path := writeFile(t, data)
+	before := openFDs(t)
+	var maps []*mmap.Map
+	for _, mode := range []mmap.Mode{mmap.ReadOnly, mmap.CopyOnWrite} {
+		m, err := mmap.Open(path, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := mmap.OpenRegion(path, mode, 5, int64(2*page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := mmap.MapRegion(f, mode, int64(page+1), int64(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		maps = append(maps, m, r, g)
+	}
+	if n := openFDs(t); n != before {
+		t.Errorf("%d descriptors open with 6 ReadOnly and CopyOnWrite maps, %d before", n, before)
+	}
+	if n := mappingsOf(t, path); n != 6 {
+		t.Errorf("%d mappings of the file, want 6", n)
+	}
+	// Drop the page cache's copy where allowed, so that the reads below go
+	// to the file through mappings whose descriptors are closed.
+	for _, m := range maps {
+		m.Advise(mmap.DontNeed, 0, int64(m.Len()))
+	}
+	for i, m := range maps {
+		off := m.Offset()
+		if !bytes.Equal(m.Bytes(), data[off:off+int64(m.Len())]) {
+			t.Errorf("map %d (%v at %d): bytes differ from the file's", i, m.Mode(), off)
+		}
+		p := make([]byte, 10)
+		if n, err := m.ReadAt(p, 7); n != 10 || err != nil || !bytes.Equal(p, data[off+7:off+17]) {
+			t.Errorf("map %d: ReadAt(10, 7) = %d, %v, %q", i, n, err, p)
+		}
+		if err := m.Flush(); err != nil {
+			t.Errorf("map %d: Flush = %v, want nil (nothing to write)", i, err)
+		}
+		if err := m.Resize(10); !errors.Is(err, mmap.ErrReadOnly) {
+			t.Errorf("map %d: Resize = %v, want ErrReadOnly", i, err)
+		}
+	}
+	// A copy-on-write map stays writable, privately.
+	maps[3].Bytes()[0] = 'x'
+	if maps[0].Bytes()[0] != data[0] {
+		t.Errorf("a write to a CopyOnWrite map reached the file")
+	}
+	for _, m := range maps {
+		mustClose(t, m)
+	}
+	if n := mappingsOf(t, path); n != 0 {
+		t.Errorf("%d mappings left after Close", n)
+	}
+
+	w, err := mmap.Open(path, mmap.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := openFDs(t); n != before+1 {
+		t.Errorf("%d descriptors open with a ReadWrite map, want %d", n, before+1)
+	}
+	if err := w.Resize(int64(4 * page)); err != nil {
+		t.Errorf("Resize of a ReadWrite map: %v", err)
+	}
+	mustClose(t, w)
+	if n := openFDs(t); n != before {
+		t.Errorf("%d descriptors open after Close, %d before", n, before)
 	}
 }
