@@ -14,8 +14,12 @@ import (
 )
 
 // mappingsIn counts the mappings of files in dir that this process holds,
-// or returns -1 where /proc does not tell.
+// or returns -1 where /proc does not tell: anywhere but Linux (a Windows
+// program run under Wine finds the host's file, which names its own paths).
 func mappingsIn(dir string) int {
+	if runtime.GOOS != "linux" {
+		return -1
+	}
 	b, err := os.ReadFile("/proc/self/maps")
 	if err != nil {
 		return -1
