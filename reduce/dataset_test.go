@@ -133,10 +133,20 @@ var (
 )
 
 // blockOptions returns the options of the dataset tests' runs: with each
-// of blockChunks, each of blockWorkers.
+// of blockChunks, each of blockWorkers. Under the race detector only the
+// smallest chunks run with one worker and many, and whole blocks with
+// many.
 func blockOptions(base []Option) (runs [][]Option, firstOfChunking []bool) {
-	for _, c := range blockChunks {
-		for i, w := range blockWorkers {
+	chunks, workers := blockChunks, blockWorkers
+	if raceDetector {
+		chunks, workers = chunks[:1], []int{1, 8}
+		defer func() {
+			runs = append(runs, append(append([]Option{}, base...), Workers(8)))
+			firstOfChunking = append(firstOfChunking, true)
+		}()
+	}
+	for _, c := range chunks {
+		for i, w := range workers {
 			opts := append(append(append([]Option{}, base...), c...), Workers(w))
 			runs = append(runs, opts)
 			firstOfChunking = append(firstOfChunking, i == 0)
