@@ -9,14 +9,20 @@ import (
 	"testing"
 )
 
-// The sum of 10⁸ float32 values is the exact sum correctly rounded to
-// float32, or within one unit in the last place of it, and never further
-// from it than NumPy's pairwise sum in float32.
+// The sum of 10⁸ float32 values (10⁶ under the race detector) is the
+// exact sum correctly rounded to float32, or within one unit in the last
+// place of it, and never further from it than NumPy's pairwise sum in
+// float32.
 func TestSumFloat32Accuracy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sums 10⁸ values (400 MB)")
 	}
-	const n = 100_000_000
+	n := 100_000_000
+	if raceDetector {
+		// The same code paths, with a thousand chunks rather than
+		// a hundred thousand.
+		n = 1_000_000
+	}
 	data := make([]float32, n)
 	r := rand.New(rand.NewPCG(1, 2))
 	// Each value is a 24-bit integer times 2^-s, so that 2^24 times it is
@@ -93,7 +99,7 @@ func numpyPairwise(a []float32) float32 {
 // every frame.
 func TestMeanFrameAccuracy(t *testing.T) {
 	frames, side := 1000, 256
-	if testing.Short() {
+	if testing.Short() || raceDetector {
 		frames = 104
 	}
 	r := rand.New(rand.NewPCG(3, 4))

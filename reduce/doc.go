@@ -1,8 +1,8 @@
 // Package reduce runs parallel passes over array views — in memory, or
-// mapped from files far larger than memory — and computes NumPy's
-// reductions with them: sum, mean, minimum, maximum, variance and standard
-// deviation, their NaN-skipping forms and the count of NaNs, over a whole
-// array or along any axes.
+// mapped from files far larger than memory — and over datasets of many
+// files, and computes NumPy's reductions with them: sum, mean, minimum,
+// maximum, variance and standard deviation, their NaN-skipping forms and
+// the count of NaNs, over a whole array or along any axes.
 //
 // # Passes
 //
@@ -25,6 +25,27 @@
 //
 // The first error stops a pass and is returned, as is the context's error
 // when ctx is cancelled; a panic in a worker is raised again in the caller.
+//
+// # Datasets
+//
+// A [dataset.Dataset] — a shard set, a folder of .npy files along axis 0,
+// or a Zarr store — is an array in blocks, each read when it is needed.
+// [MapBlocks] is [Map] over its blocks: each block is cut along its axis 0
+// into chunks of about [ChunkBytes], whose Lo, Hi and Origin are positions
+// in the whole dataset; a block is read by the first worker that needs it
+// and released once its last chunk is merged, and the results are merged
+// in the order of the blocks. [Over] runs every reduction below over a
+// dataset, with the same options and results as over one view:
+//
+//	s, err := dataset.OpenShards[float32]("segments/")
+//	...
+//	mean, err := reduce.Over(s).Mean(ctx, reduce.Axis(0)) // the mean frame
+//
+// Each chunk is reduced into cells of its own and merged, in order, into
+// the cells of the result it covers: along axis 0 every chunk adds to the
+// same cells; along other axes the chunks of a shard set fill rows of
+// their own, and those of a Zarr store cut along them add to the cells
+// they share.
 //
 // # Files larger than memory
 //
@@ -99,8 +120,8 @@
 // deviations come from them with one rounding.
 //
 // The order of the additions depends on [ChunkBytes] and on the layout
-// of the view, not on the number of workers: the same call gives the same
-// bits however many there are.
+// of the view (or the blocks of the dataset), not on the number of
+// workers: the same call gives the same bits however many there are.
 //
 // # Speed
 //
@@ -117,7 +138,7 @@
 // # Concurrency
 //
 // The functions of this package may be called from many goroutines at
-// once, on the same views or others. A view's file must stay open until a
-// pass over it returns. Results and Summaries are plain values, not
-// shared with the package once returned.
+// once, on the same views or datasets, or others. A view's file, or a
+// dataset, must stay open until a pass over it returns. Results and
+// Summaries are plain values, not shared with the package once returned.
 package reduce

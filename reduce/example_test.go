@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/dataset"
 	"github.com/ndmap/ndmap/mmap"
 	"github.com/ndmap/ndmap/reduce"
 )
@@ -105,4 +106,53 @@ func ExampleMap() {
 	fmt.Println(peaks, err)
 	// Output:
 	// [999 999 999] <nil>
+}
+
+// The mean frame of a folder of shards, each a (frames, 2, 3) .npy file of
+// its own length, and the frames each file holds, counted by a pass over
+// its blocks.
+func ExampleOver() {
+	dir, err := os.MkdirTemp("", "reduce-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	for k, frames := range []int{3, 5, 2} {
+		data := make([]float32, frames*2*3)
+		for i := range data {
+			data[i] = float32(10*k + i%6)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("seg_%d.npy", k))
+		if err := array.Save(path, array.FromSlice(data, frames, 2, 3)); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	s, err := dataset.OpenShards[float32](dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+
+	ctx := context.Background()
+	mean, err := reduce.Over(s).Mean(ctx, reduce.Axis(0))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(mean.DType(), mean.Shape(), mean.Float64s())
+
+	err = reduce.MapBlocks(ctx, s, func(ctx context.Context, c reduce.Chunk[float32]) (int, error) {
+		return c.View.Len(), nil
+	}, func(c reduce.Chunk[float32], frames int) error {
+		fmt.Printf("frames %d to %d: %d\n", c.Lo, c.Hi, frames)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// float32 [2 3] [9 10 11 12 13 14]
+	// frames 0 to 3: 3
+	// frames 3 to 8: 5
+	// frames 8 to 10: 2
 }

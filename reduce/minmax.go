@@ -106,13 +106,14 @@ func (a *mm[E]) outer(_ *scratch, c int, xs []E, m, L int) {
 	}
 }
 
-func (a *mm[E]) merge(o acc[E]) {
+func (a *mm[E]) merge(o acc[E], to []int) {
 	b := o.(*mm[E])
-	for j := range a.lo {
-		a.lo[j] = min(a.lo[j], b.lo[j])
-		a.hi[j] = max(a.hi[j], b.hi[j])
-		a.n[j] += b.n[j]
-		a.nan[j] += b.nan[j]
+	for j := range b.lo {
+		k := cellAt(to, j)
+		a.lo[k] = min(a.lo[k], b.lo[j])
+		a.hi[k] = max(a.hi[k], b.hi[j])
+		a.n[k] += b.n[j]
+		a.nan[k] += b.nan[j]
 	}
 }
 
@@ -173,20 +174,21 @@ func (a *cmm[E]) outer(_ *scratch, c int, xs []E, m, L int) {
 	}
 }
 
-func (a *cmm[E]) merge(o acc[E]) {
+func (a *cmm[E]) merge(o acc[E], to []int) {
 	b := o.(*cmm[E])
-	for j := range a.lo {
-		if lessC(b.lo[j], a.lo[j]) {
-			a.lo[j] = b.lo[j]
+	for j := range b.lo {
+		k := cellAt(to, j)
+		if lessC(b.lo[j], a.lo[k]) {
+			a.lo[k] = b.lo[j]
 		}
-		if lessC(a.hi[j], b.hi[j]) {
-			a.hi[j] = b.hi[j]
+		if lessC(a.hi[k], b.hi[j]) {
+			a.hi[k] = b.hi[j]
 		}
-		if a.nan[j] == 0 {
-			a.first[j] = b.first[j]
+		if a.nan[k] == 0 {
+			a.first[k] = b.first[j]
 		}
-		a.n[j] += b.n[j]
-		a.nan[j] += b.nan[j]
+		a.n[k] += b.n[j]
+		a.nan[k] += b.nan[j]
 	}
 }
 
@@ -240,8 +242,8 @@ func (a *desc[E]) outer(sc *scratch, c int, xs []E, m, L int) {
 	}
 }
 
-func (a *desc[E]) merge(o acc[E]) {
+func (a *desc[E]) merge(o acc[E], to []int) {
 	b := o.(*desc[E])
-	a.v.merge(b.v)
-	a.ext.merge(&b.ext)
+	a.v.merge(b.v, to)
+	a.ext.merge(&b.ext, to)
 }

@@ -65,17 +65,18 @@ func (a *moments) add(j int, nb int64, sum, mb, m2b float64) {
 	a.n[j] = n
 }
 
-func (a *moments) mergeMoments(b *moments) {
-	for j := range a.n {
+func (a *moments) mergeMoments(b *moments, to []int) {
+	for j := range b.n {
 		if b.n[j] == 0 {
 			continue
 		}
+		k := cellAt(to, j)
 		// The partial sum goes in with its compensation.
-		a.add(j, b.n[j], 0, b.mean[j], b.m2[j])
-		mergeCompensated(&a.s[j], &a.c[j], b.s[j], b.c[j])
+		a.add(k, b.n[j], 0, b.mean[j], b.m2[j])
+		mergeCompensated(&a.s[k], &a.c[k], b.s[j], b.c[j])
 	}
-	for j := range a.nan {
-		a.nan[j] += b.nan[j]
+	for j := range b.nan {
+		a.nan[cellAt(to, j)] += b.nan[j]
 	}
 }
 
@@ -91,7 +92,7 @@ func (a *moments) variance(j, ddof int) float64 {
 // rvar is the variance of real values, computed in float64.
 type rvar[E number] struct{ moments }
 
-func (a *rvar[E]) merge(o acc[E]) { a.mergeMoments(&o.(*rvar[E]).moments) }
+func (a *rvar[E]) merge(o acc[E], to []int) { a.mergeMoments(&o.(*rvar[E]).moments, to) }
 
 func (a *rvar[E]) inner(_ *scratch, c int, xs []E, m, L int) {
 	for i := range m {
@@ -248,7 +249,7 @@ func sqDevRows[E number](q, mean []float64, xs []E, m, L int) {
 // the values and their squares over blocks of up to 2¹⁶ values.
 type svar[E tinyInt] struct{ moments }
 
-func (a *svar[E]) merge(o acc[E]) { a.mergeMoments(&o.(*svar[E]).moments) }
+func (a *svar[E]) merge(o acc[E], to []int) { a.mergeMoments(&o.(*svar[E]).moments, to) }
 
 // svarBlock is the most values whose squares svar sums in an int64.
 const svarBlock = 1 << 16
@@ -426,13 +427,13 @@ func (a *cvar[E]) outer(_ *scratch, c int, xs []E, m, L int) {
 	}
 }
 
-func (a *cvar[E]) merge(o acc[E]) {
+func (a *cvar[E]) merge(o acc[E], to []int) {
 	b := o.(*cvar[E])
-	for j := range a.n {
-		a.add(j, b.n[j], b.mean[j], b.m2[j])
+	for j := range b.n {
+		a.add(cellAt(to, j), b.n[j], b.mean[j], b.m2[j])
 	}
-	for j := range a.nan {
-		a.nan[j] += b.nan[j]
+	for j := range b.nan {
+		a.nan[cellAt(to, j)] += b.nan[j]
 	}
 }
 

@@ -19,8 +19,13 @@ type Chunk[T array.Element] struct {
 	// Index numbers the chunks of a pass from 0, in the order of the axis.
 	Index int
 	// Lo and Hi are the chunk's first position and one past its last
-	// along the split axis.
+	// along the split axis — in a pass over a dataset, axis 0 of the
+	// whole dataset.
 	Lo, Hi int
+	// Origin is, in a pass over a dataset ([MapBlocks]), the index in the
+	// whole dataset of the chunk's element at all-zero indices; nil in a
+	// pass over a view.
+	Origin []int
 	// Worker numbers the goroutine running the chunk, from 0 to the
 	// number of workers less one: an index for per-worker scratch space.
 	// No two chunks with the same Worker run at once.

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/dataset"
 )
 
 // A reduction walks a view chunk by chunk and, inside a chunk, block by
@@ -28,6 +29,11 @@ type plan[T array.Element] struct {
 	split    int  // axis of work the chunks are cut along
 	disjoint bool // the split axis is kept: chunks fill disjoint ranges of cells
 	perPos   int  // when disjoint: cells per position of the split axis
+
+	// A reduction of a dataset has no work view: it walks the blocks of
+	// ds, each chunk of them reduced on a plan of its own.
+	ds    dataset.Dataset[T]
+	dsRed []bool // for each axis of ds: reduced (or kept)
 }
 
 // newPlan works out how to reduce v over the axes cfg names.
@@ -35,37 +41,9 @@ type plan[T array.Element] struct {
 // It panics if an axis is out of range or named twice.
 func newPlan[T array.Element](v array.View[T], cfg *config) *plan[T] {
 	shape := v.Shape()
-	nd := len(shape)
-	red := make([]bool, nd)
-	if !cfg.axesSet {
-		for k := range red {
-			red[k] = true
-		}
-	}
-	for _, a := range cfg.axes {
-		k := a
-		if k < 0 {
-			k += nd
-		}
-		if k < 0 || k >= nd {
-			panic(fmt.Sprintf("reduce: axis %d out of range for a %d-d view", a, nd))
-		}
-		if red[k] {
-			panic(fmt.Sprintf("reduce: axis %d given twice", a))
-		}
-		red[k] = true
-	}
-	p := &plan[T]{cells: 1, count: 1, out: []int{}}
-	for k, n := range shape {
-		if red[k] {
-			p.count *= n
-		} else {
-			p.out = append(p.out, n)
-			p.cells *= n
-		}
-	}
-	if v.Size() == 0 {
-		p.empty = true
+	red := reducedAxes(shape, cfg, "view")
+	p := outPlan[T](shape, red)
+	if p.empty {
 		return p
 	}
 
@@ -96,6 +74,52 @@ func newPlan[T array.Element](v array.View[T], cfg *config) *plan[T] {
 		}
 	}
 	p.chooseSplit(cfg)
+	return p
+}
+
+// reducedAxes returns, for each axis of shape, whether cfg reduces over
+// it; what names the array in the panic's message.
+//
+// It panics if an axis is out of range or named twice.
+func reducedAxes(shape []int, cfg *config, what string) []bool {
+	nd := len(shape)
+	red := make([]bool, nd)
+	if !cfg.axesSet {
+		for k := range red {
+			red[k] = true
+		}
+	}
+	for _, a := range cfg.axes {
+		k := a
+		if k < 0 {
+			k += nd
+		}
+		if k < 0 || k >= nd {
+			panic(fmt.Sprintf("reduce: axis %d out of range for a %d-d %s", a, nd, what))
+		}
+		if red[k] {
+			panic(fmt.Sprintf("reduce: axis %d given twice", a))
+		}
+		red[k] = true
+	}
+	return red
+}
+
+// outPlan returns the plan of a reduction of an array of shape over the
+// axes red marks, with the shape and size of its result.
+func outPlan[T array.Element](shape []int, red []bool) *plan[T] {
+	p := &plan[T]{cells: 1, count: 1, out: []int{}}
+	size := 1
+	for k, n := range shape {
+		size *= n
+		if red[k] {
+			p.count *= n
+		} else {
+			p.out = append(p.out, n)
+			p.cells *= n
+		}
+	}
+	p.empty = size == 0
 	return p
 }
 
@@ -255,9 +279,18 @@ type acc[E any] interface {
 	outer(sc *scratch, c int, xs []E, m, L int)
 	// inner folds m runs of L elements into cells c to c+m-1.
 	inner(sc *scratch, c int, xs []E, m, L int)
-	// merge folds o, the state of a later part of the same cells, into
-	// the state.
-	merge(o acc[E])
+	// merge folds o, the state of a later part of the same cells or of
+	// some of them, into the state: cell j of o into cell to[j], or into
+	// cell j when to is nil.
+	merge(o acc[E], to []int)
+}
+
+// cellAt returns the cell that cell j of a partial state merges into.
+func cellAt(to []int, j int) int {
+	if to == nil {
+		return j
+	}
+	return to[j]
 }
 
 // scratch is a worker's space for kernels.
@@ -369,6 +402,9 @@ const maxChunkBytes = 64 << 20
 // run reduces the view of p into an accumulator made by newAcc, on the
 // pool of workers cfg describes, and returns it.
 func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, src source[T, E], newAcc func() acc[E]) (acc[E], error) {
+	if p.ds != nil {
+		return runBlocks(ctx, p, cfg, src, newAcc)
+	}
 	total := newAcc()
 	total.reset(p.cells)
 	if p.empty {
@@ -423,7 +459,7 @@ func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, s
 		c := chunkOf(sp, p.work, i)
 		dropMerged(drop, sp, p.work, i)
 		if r.a != nil {
-			total.merge(r.a)
+			total.merge(r.a, nil)
 			freeMu.Lock()
 			free = append(free, r.a)
 			freeMu.Unlock()

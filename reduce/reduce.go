@@ -182,17 +182,21 @@ func half[T array.Element](dst []float32, src []T) { f16to32(dst, cast[layout.Fl
 // reduceOp runs reduction o of v.
 func reduceOp[T array.Element](ctx context.Context, v array.View[T], o op, opts []Option) (Result, error) {
 	cfg := newConfig(opts)
-	p := newPlan(v, &cfg)
+	return reducePlan(ctx, newPlan(v, &cfg), &cfg, o)
+}
+
+// reducePlan runs reduction o as p plans it.
+func reducePlan[T array.Element](ctx context.Context, p *plan[T], cfg *config, o op) (Result, error) {
 	dt := elemDType[T]()
 	res := newResult(resultDType(o, dt), p.out)
 	var err error
 	switch o {
 	case opSum, opMean, opNaNSum, opNaNMean, opCountNaN:
-		err = sums(ctx, p, &cfg, o, dt, res)
+		err = sums(ctx, p, cfg, o, dt, res)
 	case opVar, opStd, opNaNVar, opNaNStd:
-		err = variances(ctx, p, &cfg, o, dt, res)
+		err = variances(ctx, p, cfg, o, dt, res)
 	default:
-		err = extrema(ctx, p, &cfg, o, dt, res)
+		err = extrema(ctx, p, cfg, o, dt, res)
 	}
 	if err != nil {
 		return Result{}, err
@@ -475,7 +479,11 @@ type Summary struct {
 // returns an error wrapping [ErrType]: they have no order.
 func Describe[T array.Element](ctx context.Context, v array.View[T], opts ...Option) (Summary, error) {
 	cfg := newConfig(opts)
-	p := newPlan(v, &cfg)
+	return describePlan(ctx, newPlan(v, &cfg), cfg)
+}
+
+// describePlan runs Describe as p plans it.
+func describePlan[T array.Element](ctx context.Context, p *plan[T], cfg config) (Summary, error) {
 	dt := elemDType[T]()
 	switch k, n := dt.Kind, dt.Size; {
 	case k == layout.Complex:

@@ -53,6 +53,30 @@ var reduceCases = []struct {
 	{[]int{2, 5000}, nil},
 }
 
+// reduceConfigs returns the options every case of size bytes runs with:
+// the defaults (one chunk, mostly), and several workers on chunks of a few
+// elements, which makes many chunks and merges. Under the race detector,
+// where every chunk's hand-offs cost many times more, only the second
+// runs — the first's code paths are those of cases small enough to be one
+// chunk of the second — on chunks of at least a 32nd of the case, so that
+// the largest cases make dozens of chunks rather than thousands.
+func reduceConfigs(bytes int) [][]Option {
+	parallel := []Option{Workers(3), ChunkBytes(testChunkBytes(40, bytes))}
+	if raceDetector {
+		return [][]Option{parallel}
+	}
+	return [][]Option{nil, parallel}
+}
+
+// testChunkBytes returns n, or under the race detector at least a 32nd
+// of size (see reduceConfigs).
+func testChunkBytes(n, size int) int {
+	if raceDetector {
+		return max(n, size/32)
+	}
+	return n
+}
+
 // layouts lay the same logical values out in different ways.
 var layouts = []string{"memory", "file", "big-endian", "fortran", "strided"}
 
@@ -244,22 +268,28 @@ func (c realCheck[T]) run(t *testing.T) {
 			vals[i] = c.conv(x)
 		}
 		out, cells := cellsOf(vals, tc.shape, tc.axes)
+		// The exact statistics of each cell, once for every layout.
+		refs := make([]refStats, len(cells))
+		skips := make([]refStats, len(cells))
+		for j, xs := range cells {
+			refs[j], skips[j] = stats(xs, false), stats(xs, true)
+		}
 		for _, lay := range layouts {
 			v := makeView(t, c.dt, data, tc.shape, lay)
-			for _, cfg := range [][]Option{nil, {Workers(3), ChunkBytes(40)}} {
+			for _, cfg := range reduceConfigs(n * c.dt.Size) {
 				var opts []Option
 				if tc.axes != nil {
 					opts = append(opts, Axis(tc.axes...))
 				}
 				opts = append(opts, cfg...)
 				name := fmt.Sprintf("%v/axes%v/%s/%d", tc.shape, tc.axes, lay, len(cfg))
-				c.check(t, ctx, name, v, out, cells, opts)
+				c.check(t, ctx, name, v, out, cells, refs, skips, opts)
 			}
 		}
 	}
 }
 
-func (c realCheck[T]) check(t *testing.T, ctx context.Context, name string, v array.View[T], out []int, cells [][]float64, opts []Option) {
+func (c realCheck[T]) check(t *testing.T, ctx context.Context, name string, v array.View[T], out []int, cells [][]float64, refs, skips []refStats, opts []Option) {
 	t.Helper()
 	type fn func(context.Context, array.View[T], ...Option) (Result, error)
 	ops := []struct {
@@ -281,11 +311,6 @@ func (c realCheck[T]) check(t *testing.T, ctx context.Context, name string, v ar
 		{"NaNMin", NaNMin[T], func(_, s refStats) float64 { return s.min }, 0},
 		{"NaNMax", NaNMax[T], func(_, s refStats) float64 { return s.max }, 0},
 		{"CountNaN", CountNaN[T], func(r, _ refStats) float64 { return float64(r.nan) }, 0},
-	}
-	refs := make([]refStats, len(cells))
-	skips := make([]refStats, len(cells))
-	for j, xs := range cells {
-		refs[j], skips[j] = stats(xs, false), stats(xs, true)
 	}
 	c.checkDescribe(t, ctx, name, v, out, skips, opts)
 	for _, o := range ops {

@@ -313,13 +313,14 @@ func addRowPairs(t []float64, xs []float32, m, L int) {
 	}
 }
 
-func (a *fsum[E]) merge(o acc[E]) {
+func (a *fsum[E]) merge(o acc[E], to []int) {
 	b := o.(*fsum[E])
-	for j := range a.s {
-		mergeCompensated(&a.s[j], &a.c[j], b.s[j], b.c[j])
+	for j := range b.s {
+		k := cellAt(to, j)
+		mergeCompensated(&a.s[k], &a.c[k], b.s[j], b.c[j])
 	}
-	for j := range a.nan {
-		a.nan[j] += b.nan[j]
+	for j := range b.nan {
+		a.nan[cellAt(to, j)] += b.nan[j]
 	}
 }
 
@@ -387,13 +388,13 @@ func (a *csum[E]) outer(_ *scratch, c int, xs []E, m, L int) {
 	}
 }
 
-func (a *csum[E]) merge(o acc[E]) {
+func (a *csum[E]) merge(o acc[E], to []int) {
 	b := o.(*csum[E])
-	for j := range a.s {
-		a.s[j] += b.s[j]
+	for j := range b.s {
+		a.s[cellAt(to, j)] += b.s[j]
 	}
-	for j := range a.nan {
-		a.nan[j] += b.nan[j]
+	for j := range b.nan {
+		a.nan[cellAt(to, j)] += b.nan[j]
 	}
 }
 
@@ -541,10 +542,10 @@ func (a *isum[E]) outer(sc *scratch, c int, xs []E, m, L int) {
 	}
 }
 
-func (a *isum[E]) merge(o acc[E]) {
+func (a *isum[E]) merge(o acc[E], to []int) {
 	b := o.(*isum[E])
-	for j := range a.lo {
-		a.add128(j, b.lo[j], b.hi[j])
+	for j := range b.lo {
+		a.add128(cellAt(to, j), b.lo[j], b.hi[j])
 	}
 }
 

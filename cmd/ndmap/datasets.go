@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/ndmap/ndmap/header"
 	"github.com/ndmap/ndmap/layout"
 	"github.com/ndmap/ndmap/mmap"
+	"github.com/ndmap/ndmap/reduce"
 )
 
 // Kinds of target that are not one file, told apart by what the path is.
@@ -154,6 +156,9 @@ type zarrSource struct {
 	shp   []int
 	copy  func(dst []byte, sels []array.Sel) error
 	close func() error
+	// describe computes stats' numbers of the whole array, a pass over
+	// its chunks.
+	describe func(opts []reduce.Option) (reduce.Summary, error)
 }
 
 func (z *zarrSource) dtype() layout.DType                     { return z.dt }
@@ -207,16 +212,17 @@ func openZarrOf[T array.Element](dir string, m *dataset.ZarrMeta) (*zarrSource, 
 	}
 	dt := m.DType
 	src := &zarrSource{dt: dt, shp: z.Shape(), close: z.Close}
-	var buf []T // reused: a source is read by one goroutine
+	src.describe = func(opts []reduce.Option) (reduce.Summary, error) {
+		return reduce.Over(z).Describe(context.Background(), opts...)
+	}
 	src.copy = func(dst []byte, sels []array.Sel) error {
 		n := len(dst) / dt.Size
 		if n == 0 {
 			return nil
 		}
-		if cap(buf) < n {
-			buf = make([]T, n)
-		}
-		buf := buf[:n]
+		// A buffer of each read's own: stats reads from several
+		// goroutines at once.
+		buf := make([]T, n)
 		if _, err := z.CopyTo(buf, sels...); err != nil {
 			return err
 		}
@@ -679,22 +685,48 @@ func memberDescriber(path, member string) (header.Describer, error) {
 }
 
 // statsLazy prints the statistics of a lazy view as stats prints those
-// of a view of a mapping.
-func statsLazy(w *bufio.Writer, stderr io.Writer, label string, v *lazyView, axis int, jsonOut bool) error {
+// of a view of a mapping: a whole shard set or Zarr array by a pass over
+// its files or chunks, a selection of one, or a file's scaled values, by a
+// pass over the slabs the view reads.
+func statsLazy(w *bufio.Writer, stderr io.Writer, label string, v *lazyView, axis, workers int, jsonOut bool) error {
 	ax, err := statsAxis(label, axis, len(v.shape()))
 	if err != nil {
 		return err
 	}
+	num, err := statsType(v.dtype())
+	if err != nil {
+		return fmt.Errorf("%s: %w", label, err)
+	}
 	p := newProgress(stderr, "stats", int64(v.size()))
-	accs, err := v.stats(ax, p)
+	// One pass: the pages of the files read are let go once read, so that
+	// memory stays bounded whatever the size of the data.
+	opts := statsOptions(len(v.shape()), ax, p, reduce.Workers(workers), reduce.DropPages(true))
+	var s reduce.Summary
+	switch src := v.src.(type) {
+	case *zarrSource:
+		if v.whole() {
+			s, err = src.describe(opts)
+			break
+		}
+		s, err = num.lazy(v, opts)
+	case *setSource:
+		if v.whole() && len(src.fields) == 0 {
+			s, err = num.set(src.set, opts)
+			break
+		}
+		src.dropPages()
+		s, err = num.lazy(v, opts)
+	default:
+		s, err = num.lazy(v, opts)
+	}
 	p.finish()
 	if err != nil {
 		return fmt.Errorf("%s: %w", label, err)
 	}
 	if jsonOut {
-		writeStatsJSON(w, v.dtype(), v.shape(), ax, summaryOf(accs))
+		writeStatsJSON(w, v.dtype(), v.shape(), ax, s)
 	} else {
-		writeStatsText(w, label, v.dtype(), v.shape(), ax, summaryOf(accs))
+		writeStatsText(w, label, v.dtype(), v.shape(), ax, s)
 	}
 	return nil
 }

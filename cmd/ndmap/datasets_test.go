@@ -48,9 +48,9 @@ func sameOutput(t *testing.T, got, want string, nd int) {
 	for _, a := range args {
 		r := ndmap(t, append(a, got)...)
 		w := ndmap(t, append(a, want)...)
-		// The statistics of a file come from package reduce and those of a
-		// set or store from a pass of their own: the same sums, added in
-		// another order, may differ in the last bit.
+		// The statistics of a file come from a pass over its view and
+		// those of a set or store from a pass over their blocks: the
+		// same sums, added in another order, may differ in the last bit.
 		if r.code != w.code || !closeJSON(r.stdout, w.stdout) {
 			t.Errorf("%q %s: exit %d\n%s%s\n%q %s: exit %d\n%s", a, got, r.code, r.stdout, r.stderr, a, want, w.code, w.stdout)
 		}

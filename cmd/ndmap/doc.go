@@ -70,8 +70,8 @@
 //
 // A shard set takes index brackets and, for records, field brackets; a
 // Zarr array takes index brackets. Their items are read into memory a
-// selection at a time: show reads only what it prints, stats and convert a
-// slab of rows at a time.
+// selection at a time: show reads only what it prints, convert a slab of
+// rows at a time, and stats the whole set or array in place (see stats).
 //
 // Inputs are regular files, or block devices (a disk image on a loop
 // device, read as a raw file to its end). Anything else — a named pipe, a
@@ -203,7 +203,10 @@
 // values through the format's scale (see show). The array is read in
 // chunks by --workers goroutines (default: one per CPU), with the same
 // result whatever their number, and each chunk's pages are let go once
-// read, so memory stays bounded whatever its size.
+// read, so memory stays bounded whatever its size. A whole shard set or
+// Zarr array is read the same way, each file or chunk in place where it
+// is not compressed; a selection of one, or scaled values, are read a slab
+// at a time into memory, by as many goroutines.
 //
 // NaNs are counted in their own column and left out of everything else, as
 // NumPy's nanmin, nanmax, nanmean and nanstd leave them out; count is the

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/ndmap/ndmap/array"
 	"github.com/ndmap/ndmap/dataset"
@@ -65,6 +66,17 @@ func (v *lazyView) shape() []int {
 }
 
 func (v *lazyView) size() int { return count(v.shape()) }
+
+// whole reports whether the view is the whole of its source, in order.
+func (v *lazyView) whole() bool {
+	shape := v.src.shape()
+	for k, a := range v.axes {
+		if a.drop || a.start != 0 || a.step != 1 || a.n != shape[k] {
+			return false
+		}
+	}
+	return true
+}
 
 // index applies one bracket of NumPy basic indexing to the view.
 func (v *lazyView) index(expr string) error {
@@ -339,147 +351,103 @@ func (v *lazyView) writeJSON(w *bufio.Writer) error {
 // slabItems is how many items a walk over a lazy view reads at a time.
 const slabItems = 1 << 16
 
-// walk reads the whole view in C order, about slabItems items at a time,
-// and hands each piece to fn with the flat position of its first item.
-// The pieces share one buffer: fn must not keep them.
-func (v *lazyView) walk(fn func(base int, b []byte, n int) error) error {
+// slabs cuts the whole view, in C order, into pieces of about slabItems
+// items that one read each gives: a span per leading kept axis (single
+// positions, then at most one run of positions), the other axes whole.
+func (v *lazyView) slabs() [][]span {
 	shape := v.shape()
 	if count(shape) == 0 {
 		return nil
 	}
-	var buf []byte
-	var rec func(spans []span, base int) error
-	rec = func(spans []span, base int) error {
+	var out [][]span
+	var rec func(spans []span)
+	rec = func(spans []span) {
 		j := len(spans)
 		if count(shape[j:]) <= slabItems {
-			b, n, err := v.readInto(buf, spans)
-			if err != nil {
-				return err
-			}
-			buf = b
-			return fn(base, b, n)
+			out = append(out, spans)
+			return
 		}
 		n, inner := shape[j], count(shape[j+1:])
 		if inner <= slabItems {
 			rows := slabItems / inner
 			for i := 0; i < n; i += rows {
-				b, k, err := v.readInto(buf, append(spans, span{lo: i, n: min(rows, n-i)}))
-				if err != nil {
-					return err
-				}
-				buf = b
-				if err := fn(base+i*inner, b, k); err != nil {
-					return err
-				}
+				out = append(out, append(spans[:j:j], span{lo: i, n: min(rows, n-i)}))
 			}
-			return nil
+			return
 		}
 		for i := range n {
-			if err := rec(append(spans[:j:j], span{lo: i, drop: true}), base+i*inner); err != nil {
-				return err
-			}
+			rec(append(spans[:j:j], span{lo: i, drop: true}))
 		}
-		return nil
 	}
-	return rec(nil, 0)
+	rec(nil)
+	return out
 }
 
 // reader returns the view's items in C order as a stream of bytes, for
-// convert: a goroutine walks the view into a pipe.
+// convert: a goroutine reads the view's slabs into a pipe.
 func (v *lazyView) reader() io.ReadCloser {
 	pr, pw := io.Pipe()
 	go func() {
-		pw.CloseWithError(v.walk(func(_ int, b []byte, _ int) error {
-			_, err := pw.Write(b)
-			return err
-		}))
+		var buf []byte
+		for _, spans := range v.slabs() {
+			b, _, err := v.readInto(buf, spans)
+			if err == nil {
+				_, err = pw.Write(b)
+			}
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			buf = b
+		}
+		pw.Close()
 	}()
 	return pr
 }
 
-// stats computes the statistics stats prints of the whole view, or per
-// index of axis, from its values converted to float64.
-func (v *lazyView) stats(axis int, p *progress) ([]acc, error) {
-	dt, shape := v.dtype(), v.shape()
-	conv, err := floatsConv(dt)
-	if err != nil {
-		return nil, err
-	}
-	// One pass: the pages of a file read are let go once copied out.
-	if d, ok := v.src.(interface{ dropPages() }); ok {
-		d.dropPages()
-	}
-	groups, inner := 1, 1
-	if axis >= 0 {
-		groups = shape[axis]
-		inner = count(shape[axis+1:])
-	}
-	accs := make([]acc, groups)
-	for i := range accs {
-		accs[i] = newAcc()
-	}
-	xs := make([]float64, 0, slabItems)
-	var done int64
-	err = v.walk(func(base int, b []byte, n int) error {
-		xs = conv(xs[:0], b[:n*dt.Size])
-		if axis < 0 {
-			accs[0].add(xs)
-		} else {
-			// Items of one index of the axis come in runs of inner.
-			for j := 0; j < len(xs); {
-				pos := base + j
-				end := min(len(xs), j+inner-pos%inner)
-				accs[(pos/inner)%groups].add(xs[j:end])
-				j = end
-			}
-		}
-		done += int64(n)
-		p.update(done)
-		return nil
-	})
-	return accs, err
+// lazyBlocks is a lazy view seen as a dataset whose blocks are its slabs,
+// each read into memory when asked for, so that package reduce can pass
+// over it. A pass asks only for the dataset's shape and blocks: the
+// methods that select elements (CopyTo, Values) are not provided.
+type lazyBlocks[T array.Element] struct {
+	dataset.Dataset[T] // nil: CopyTo and Values are not used
+	v                  *lazyView
+	spans              [][]span
 }
 
-// floatsConv returns the function that appends the items of dt in b to
-// xs as float64s: with a loop of its own for the native numbers stats
-// meets most, and item by item through floatConv for the rest.
-func floatsConv(dt layout.DType) (func(xs []float64, b []byte) []float64, error) {
-	conv, err := floatConv(dt)
+func newLazyBlocks[T array.Element](v *lazyView) *lazyBlocks[T] {
+	return &lazyBlocks[T]{v: v, spans: v.slabs()}
+}
+
+func (l *lazyBlocks[T]) DType() layout.DType { return l.v.dtype() }
+func (l *lazyBlocks[T]) Shape() []int        { return l.v.shape() }
+func (l *lazyBlocks[T]) NumBlocks() int      { return len(l.spans) }
+func (l *lazyBlocks[T]) Close() error        { return nil }
+
+// Block reads slab k. Its view has every axis of the view, of length one
+// where the slab takes a single position, so that its Origin places it.
+func (l *lazyBlocks[T]) Block(k int) (dataset.Block[T], error) {
+	spans := l.spans[k]
+	b, n, err := l.v.readInto(nil, spans)
 	if err != nil {
-		return nil, err
+		return dataset.Block[T]{}, err
 	}
-	ne := binary.NativeEndian
-	switch {
-	case !dt.IsNativeOrder():
-	case dt.Kind == layout.Float && dt.Size == 4:
-		return func(xs []float64, b []byte) []float64 {
-			for i := 0; i+4 <= len(b); i += 4 {
-				xs = append(xs, float64(math.Float32frombits(ne.Uint32(b[i:]))))
-			}
-			return xs
-		}, nil
-	case dt.Kind == layout.Float && dt.Size == 8:
-		return func(xs []float64, b []byte) []float64 {
-			for i := 0; i+8 <= len(b); i += 8 {
-				xs = append(xs, math.Float64frombits(ne.Uint64(b[i:])))
-			}
-			return xs
-		}, nil
-	case dt.Kind == layout.Int && dt.Size == 2:
-		return func(xs []float64, b []byte) []float64 {
-			for i := 0; i+2 <= len(b); i += 2 {
-				xs = append(xs, float64(int16(ne.Uint16(b[i:]))))
-			}
-			return xs
-		}, nil
+	dt := l.v.dtype()
+	if !dt.IsNativeOrder() {
+		swapItems(b, dt)
 	}
-	size := dt.Size
-	return func(xs []float64, b []byte) []float64 {
-		for i := 0; i+size <= len(b); i += size {
-			xs = append(xs, conv(b[i:i+size]))
+	items := make([]T, n)
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(items))), len(b)), b)
+	shape := l.v.shape()
+	origin := make([]int, len(shape))
+	for j, s := range spans {
+		origin[j] = s.lo
+		shape[j] = s.n
+		if s.drop {
+			shape[j] = 1
 		}
-		return xs
-	}, nil
+	}
+	return dataset.Block[T]{View: array.FromSlice(items, shape...), Origin: origin}, nil
 }
 
 // floatConv returns the function that reads one item of dt as a float64,

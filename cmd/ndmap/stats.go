@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/dataset"
 	"github.com/ndmap/ndmap/layout"
 	"github.com/ndmap/ndmap/reduce"
 )
@@ -43,7 +44,7 @@ func runStats(args []string, stdout *bufio.Writer, stderr io.Writer) error {
 			return err
 		}
 		defer done()
-		return statsLazy(w, stderr, withNote(t.text, note), v, *axis, *jsonOut)
+		return statsLazy(w, stderr, withNote(t.text, note), v, *axis, *workers, *jsonOut)
 	}
 	f, err := openTarget(t, &raw)
 	if err != nil {
@@ -97,103 +98,20 @@ func statsAxis(label string, axis, nd int) (int, error) {
 	return ax, nil
 }
 
-// acc accumulates the statistics of a stream of values. NaNs are counted
-// apart and left out, as NumPy's nanmin, nanmax, nanmean and nanstd leave
-// them out; infinities take part in min and max and make the mean infinite
-// (or NaN when both signs occur) and the standard deviation NaN, as they do
-// in NumPy. Mean and variance are kept over the finite values and merged
-// chunk by chunk with Chan's formula, which stays accurate over long
-// streams.
-type acc struct {
-	n, nan, posInf, negInf int64
-	min, max               float64
-	mean, m2               float64 // over the finite values
-}
-
-func newAcc() acc { return acc{min: math.Inf(1), max: math.Inf(-1)} }
-
-// add adds a chunk of values.
-func (a *acc) add(xs []float64) {
-	var n, nan, posInf, negInf int64
-	mn, mx, sum := math.Inf(1), math.Inf(-1), 0.0
-	for _, x := range xs {
-		if x != x {
-			nan++
-			continue
-		}
-		n++
-		if x < mn {
-			mn = x
-		}
-		if x > mx {
-			mx = x
-		}
-		if x-x != 0 { // an infinity
-			if x > 0 {
-				posInf++
-			} else {
-				negInf++
-			}
-			continue
-		}
-		sum += x
-	}
-	a.nan += nan
-	a.min, a.max = min(a.min, mn), max(a.max, mx)
-	finite := n - posInf - negInf
-	if finite > 0 {
-		mean := sum / float64(finite)
-		m2 := 0.0
-		for _, x := range xs {
-			if x-x == 0 { // finite: NaN and infinities give NaN
-				d := x - mean
-				m2 += d * d
+// statsOptions returns the options of a Describe that gives stats' numbers
+// of an array of nd axes: over every axis (axis < 0), or per index of axis,
+// reducing over every other axis; progress goes to p.
+func statsOptions(nd, axis int, p *progress, opts ...reduce.Option) []reduce.Option {
+	if axis >= 0 {
+		var others []int
+		for k := range nd {
+			if k != axis {
+				others = append(others, k)
 			}
 		}
-		na, nb := float64(a.n-a.posInf-a.negInf), float64(finite)
-		delta := mean - a.mean
-		a.mean += delta * nb / (na + nb)
-		a.m2 += m2 + delta*delta*na*nb/(na+nb)
+		opts = append(opts, reduce.Axis(others...))
 	}
-	a.n += n
-	a.posInf += posInf
-	a.negInf += negInf
-}
-
-// result returns min, max, mean and the population standard deviation
-// (NumPy's default, ddof=0); ok is false when there are no values.
-func (a *acc) result() (mn, mx, mean, std float64, ok bool) {
-	if a.n == 0 {
-		return 0, 0, 0, 0, false
-	}
-	mean = a.mean
-	std = math.Sqrt(a.m2 / float64(a.n-a.posInf-a.negInf))
-	switch {
-	case a.posInf > 0 && a.negInf > 0:
-		mean, std = math.NaN(), math.NaN()
-	case a.posInf > 0:
-		mean, std = math.Inf(1), math.NaN()
-	case a.negInf > 0:
-		mean, std = math.Inf(-1), math.NaN()
-	}
-	return a.min, a.max, mean, std, true
-}
-
-// summaryOf gives statistics gathered in accs, one per cell, the form the
-// writers print.
-func summaryOf(accs []acc) reduce.Summary {
-	s := reduce.Summary{
-		Count: make([]int64, len(accs)), NaN: make([]int64, len(accs)),
-		Min: make([]float64, len(accs)), Max: make([]float64, len(accs)),
-		Mean: make([]float64, len(accs)), Var: make([]float64, len(accs)),
-	}
-	for i := range accs {
-		s.Count[i], s.NaN[i] = accs[i].n, accs[i].nan
-		if mn, mx, mean, std, ok := accs[i].result(); ok {
-			s.Min[i], s.Max[i], s.Mean[i], s.Var[i] = mn, mx, mean, std*std
-		}
-	}
-	return s
+	return append(opts, reduce.Progress(p.update))
 }
 
 // computeStats returns the statistics of the items of u: over all of them
@@ -203,55 +121,75 @@ func summaryOf(accs []acc) reduce.Summary {
 // when both signs occur) and the standard deviation NaN, as they do in
 // NumPy.
 func computeStats(u array.Items, axis int, p *progress, opts ...reduce.Option) (reduce.Summary, error) {
-	if axis >= 0 {
-		// Per index of axis: reduce over every other axis.
-		var others []int
-		for k := range u.NDim() {
-			if k != axis {
-				others = append(others, k)
-			}
-		}
-		opts = append(opts, reduce.Axis(others...))
+	num, err := statsType(u.DType())
+	if err != nil {
+		return reduce.Summary{}, err
 	}
-	opts = append(opts, reduce.Progress(p.update))
-	dt := u.DType()
-	switch {
-	case dt.Kind == layout.Bool:
-		return describe[bool](u, opts)
-	case dt.Kind == layout.Int && dt.Size == 1:
-		return describe[int8](u, opts)
-	case dt.Kind == layout.Int && dt.Size == 2:
-		return describe[int16](u, opts)
-	case dt.Kind == layout.Int && dt.Size == 4:
-		return describe[int32](u, opts)
-	case dt.Kind == layout.Int && dt.Size == 8:
-		return describe[int64](u, opts)
-	case dt.Kind == layout.Uint && dt.Size == 1:
-		return describe[uint8](u, opts)
-	case dt.Kind == layout.Uint && dt.Size == 2:
-		return describe[uint16](u, opts)
-	case dt.Kind == layout.Uint && dt.Size == 4:
-		return describe[uint32](u, opts)
-	case dt.Kind == layout.Uint && dt.Size == 8:
-		return describe[uint64](u, opts)
-	case dt.Kind == layout.Float && dt.Size == 2:
-		return describe[layout.Float16](u, opts)
-	case dt.Kind == layout.Float && dt.Size == 4:
-		return describe[float32](u, opts)
-	case dt.Kind == layout.Float && dt.Size == 8:
-		return describe[float64](u, opts)
-	case dt.Kind == layout.Struct:
-		return reduce.Summary{}, fmt.Errorf("the items are records (%s); pick a numeric field, e.g. ['%s']", dt, firstField(dt))
-	}
-	return reduce.Summary{}, fmt.Errorf("statistics need numbers (bool, integers, floats), not %s", dt)
+	return num.items(u, statsOptions(u.NDim(), axis, p, opts...))
 }
 
-func describe[T array.Element](u array.Items, opts []reduce.Option) (reduce.Summary, error) {
+// numeric computes stats' numbers of elements of one Go type, the one
+// statsType chooses for a dtype, from any of the sources stats reads.
+type numeric interface {
+	items(u array.Items, opts []reduce.Option) (reduce.Summary, error)
+	set(s *dataset.Set, opts []reduce.Option) (reduce.Summary, error)
+	lazy(v *lazyView, opts []reduce.Option) (reduce.Summary, error)
+}
+
+type numericOf[T array.Element] struct{}
+
+func (numericOf[T]) items(u array.Items, opts []reduce.Option) (reduce.Summary, error) {
 	v, err := array.As[T](u)
 	if err != nil {
 		return reduce.Summary{}, err
 	}
 	return reduce.Describe(context.Background(), v, opts...)
+}
+
+func (numericOf[T]) set(s *dataset.Set, opts []reduce.Option) (reduce.Summary, error) {
+	d, err := dataset.Typed[T](s)
+	if err != nil {
+		return reduce.Summary{}, err
+	}
+	return reduce.Over(d).Describe(context.Background(), opts...)
+}
+
+func (numericOf[T]) lazy(v *lazyView, opts []reduce.Option) (reduce.Summary, error) {
+	return reduce.Over[T](newLazyBlocks[T](v)).Describe(context.Background(), opts...)
+}
+
+// statsType returns how stats reads items of dt, or why it cannot: the
+// statistics are of numbers (bools, integers, floats).
+func statsType(dt layout.DType) (numeric, error) {
+	switch k, n := dt.Kind, dt.Size; {
+	case k == layout.Bool:
+		return numericOf[bool]{}, nil
+	case k == layout.Int && n == 1:
+		return numericOf[int8]{}, nil
+	case k == layout.Int && n == 2:
+		return numericOf[int16]{}, nil
+	case k == layout.Int && n == 4:
+		return numericOf[int32]{}, nil
+	case k == layout.Int && n == 8:
+		return numericOf[int64]{}, nil
+	case k == layout.Uint && n == 1:
+		return numericOf[uint8]{}, nil
+	case k == layout.Uint && n == 2:
+		return numericOf[uint16]{}, nil
+	case k == layout.Uint && n == 4:
+		return numericOf[uint32]{}, nil
+	case k == layout.Uint && n == 8:
+		return numericOf[uint64]{}, nil
+	case k == layout.Float && n == 2:
+		return numericOf[layout.Float16]{}, nil
+	case k == layout.Float && n == 4:
+		return numericOf[float32]{}, nil
+	case k == layout.Float && n == 8:
+		return numericOf[float64]{}, nil
+	case k == layout.Struct:
+		return nil, fmt.Errorf("the items are records (%s); pick a numeric field, e.g. ['%s']", dt, firstField(dt))
+	}
+	return nil, fmt.Errorf("statistics need numbers (bool, integers, floats), not %s", dt)
 }
 
 // firstField names a numeric field of a record, for the error message

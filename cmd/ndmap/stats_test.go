@@ -2,11 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/dataset"
 	"github.com/ndmap/ndmap/layout"
 )
 
@@ -312,5 +317,116 @@ func TestStatsWorkers(t *testing.T) {
 		if r := ndmap(t, "stats", "--workers", bad, td("npy/channels.npy")); r.code != exitUsage {
 			t.Errorf("stats --workers %s: exit %d, want %d", bad, r.code, exitUsage)
 		}
+	}
+}
+
+// The statistics of a shard set of uneven files, and of a Zarr store of
+// the same values (edge chunks included), are those of the one .npy file
+// holding them, in text and JSON, with or without an axis, whatever the
+// number of workers; and the number of workers changes no digit.
+func TestStatsDatasetMatchesFile(t *testing.T) {
+	dir := t.TempDir()
+	lengths := []int{5, 1, 9, 3, 14}
+	trailing := []int{3, 4}
+	var all []float64
+	for k, n := range lengths {
+		data := make([]float64, n*12)
+		for i := range data {
+			switch j := len(all) + i; {
+			case j%29 == 3:
+				data[i] = math.NaN()
+			default:
+				data[i] = float64(j%41)*0.37 - 5 + 100*float64(k)
+			}
+		}
+		all = append(all, data...)
+	}
+	total := len(all) / 12
+	for _, c := range []struct {
+		name string
+		conv func(x float64) any
+	}{
+		{"f8", func(x float64) any { return x }},
+		{"f4", func(x float64) any { return float32(x) }},
+		{"i2", func(x float64) any {
+			if x != x {
+				return int16(-7)
+			}
+			return int16(math.Mod(x, 3000))
+		}},
+	} {
+		folder := filepath.Join(dir, c.name)
+		os.MkdirAll(folder, 0o755)
+		start := 0
+		for k, n := range lengths {
+			saveAs(t, filepath.Join(folder, fmt.Sprintf("s_%d.npy", k)), "", all[start*12:(start+n)*12], c.conv, append([]int{n}, trailing...))
+			start += n
+		}
+		npy := filepath.Join(dir, c.name+".npy")
+		store := filepath.Join(dir, c.name+".zarr")
+		saveAs(t, npy, store, all, c.conv, append([]int{total}, trailing...))
+		for _, target := range []string{folder, filepath.Join(folder, "s_*.npy"), store} {
+			for _, axis := range []string{"", "0", "1", "-1"} {
+				var first string
+				for _, workers := range []string{"1", "2", "8"} {
+					args := []string{"stats", "--json", "--workers", workers}
+					if axis != "" {
+						args = append(args, "--axis", axis)
+					}
+					got := ok(t, append(args, target)...)
+					want := ok(t, append(args, npy)...)
+					if !closeJSON(got, want) {
+						t.Errorf("%q %s:\n%s\nof %s:\n%s", args, target, got, npy, want)
+					}
+					if first == "" {
+						first = got
+					} else if got != first {
+						t.Errorf("%q %s:\n%s\nwith one worker:\n%s", args, target, got, first)
+					}
+					if axis == "1" {
+						text := strings.SplitN(ok(t, "stats", "--axis", "1", "--workers", workers, target), "\n", 2)[1]
+						want := strings.SplitN(ok(t, "stats", "--axis", "1", npy), "\n", 2)[1]
+						if text != want {
+							t.Errorf("stats --axis 1 %s:\n%s\nof %s:\n%s", target, text, npy, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// saveAs saves xs, each converted by conv, as a .npy file of shape, and
+// as a Zarr store of chunks (4, 3, 3) if store is not "".
+func saveAs(t *testing.T, path, store string, xs []float64, conv func(float64) any, shape []int) {
+	t.Helper()
+	switch conv(0).(type) {
+	case float64:
+		saveBoth(t, path, store, array.FromSlice(xs, shape...))
+	case float32:
+		ys := make([]float32, len(xs))
+		for i, x := range xs {
+			ys[i] = conv(x).(float32)
+		}
+		saveBoth(t, path, store, array.FromSlice(ys, shape...))
+	case int16:
+		ys := make([]int16, len(xs))
+		for i, x := range xs {
+			ys[i] = conv(x).(int16)
+		}
+		saveBoth(t, path, store, array.FromSlice(ys, shape...))
+	}
+}
+
+func saveBoth[T array.Element](t *testing.T, path, store string, v array.View[T]) {
+	t.Helper()
+	if err := array.Save(path, v); err != nil {
+		t.Fatal(err)
+	}
+	if store == "" {
+		return
+	}
+	if err := dataset.WriteZarr(store, v, dataset.ZarrOptions{Chunks: []int{4, 3, 3}}); err != nil {
+		t.Fatal(err)
 	}
 }

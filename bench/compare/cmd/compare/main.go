@@ -93,6 +93,7 @@ var workloads = []struct {
 	{"reduce-channels", (*bench).reduceChannels},
 	{"reduce-frame", (*bench).reduceFrame},
 	{"reduce-scaling", (*bench).reduceScaling},
+	{"zarr-sum", (*bench).zarrSum},
 }
 
 func main() {
