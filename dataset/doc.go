@@ -63,9 +63,9 @@
 // array is opened, with a [*CodecError] naming the codec: their Go
 // implementations are not in the standard library, and none was judged
 // worth a dependency. Record (structured) dtypes, which .zarray gives as
-// NumPy's descr in a JSON list, are read by [ReadZarrMeta]; [OpenZarr]
-// reads elements as Go scalars and refuses them with an error wrapping
-// [array.ErrType].
+// NumPy's descr in a JSON list, are read by [ReadZarrMeta] and written by
+// [WriteRefs]; [OpenZarr] reads elements as Go scalars and refuses them
+// with an error wrapping [array.ErrType].
 //
 // [WriteZarr] writes any view as a new store of uncompressed, zlib or gzip
 // chunks, of a given shape or of [DefaultChunks]; chunks are written by

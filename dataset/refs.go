@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -56,8 +55,11 @@ type RefOptions struct {
 // array's edge). That is the only data copied, less than one chunk; the
 // default chunk length avoids it whenever the divisor exists.
 //
-// Files of records (structured dtypes) are refused with an error wrapping
-// [errors.ErrUnsupported].
+// Files of records (structured dtypes) are described with the record dtype
+// as zarr-python 2 writes it, NumPy's descr as a JSON list; padding between
+// fields is an entry of an empty name, which zarr reads as a void field
+// named f1, f2, .... Records whose fields overlap or are out of order have
+// no descr and are refused with an error wrapping [errors.ErrUnsupported].
 func WriteRefs(w io.Writer, path string, opts RefOptions) error {
 	h, _, err := readHeader(path, opts.Describer)
 	if err != nil {
@@ -194,9 +196,6 @@ func fileURL(path string) (string, error) {
 // writeRefs writes the reference file of a, whose chunked axis is stored in
 // pieces, in order.
 func writeRefs(w io.Writer, a refArray, pieces []refPiece, opts RefOptions) error {
-	if a.dtype.Kind == layout.Struct {
-		return fmt.Errorf("dataset: %s: record dtype %s: %w", pieces[0].path, a.dtype, errors.ErrUnsupported)
-	}
 	dtype, err := zarrDType(a.dtype)
 	if err != nil {
 		return fmt.Errorf("dataset: %s: %w", pieces[0].path, err)
