@@ -25,8 +25,23 @@ type turn struct {
 
 // goTurn is a turn of Go code: one call of fn is one round, checked by
 // check against want.
+//
+// Each round calls fn twice and times the second call, as the NumPy script
+// times the second of the two passes it makes in every call: each timed
+// pass then follows an untimed pass over the same data, for every reader
+// alike. Timing the first call only, as earlier runs did, charged the Go
+// readers for what ran before them (another reader's pass over other
+// memory, or Python starting up for NumPy's turn) and NumPy not: on the
+// 2-core virtual machine of the published runs, a 1 GiB pass over the
+// mapped file took 5–20% more CPU time of its thread after Python had run
+// or after sleeping than right after a pass of its own (no page faults
+// either way; most likely the mapping's page-table entries, of the guest
+// and of the host, falling out of the caches), and the sum's ref row was
+// 0.63–0.80 of NumPy's speed while the same loop in a program of its own
+// was level with it.
 func goTurn(reader string, fn func(), check func() float64, want float64) *turn {
-	return &turn{reader: reader, warm: true, round: func() (float64, string) {
+	return &turn{reader: reader, round: func() (float64, string) {
+		fn()
 		ns := perOp(1, fn)
 		return ns, checkNote(check(), want)
 	}}
