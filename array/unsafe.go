@@ -38,6 +38,12 @@ func elemPtr[T any](b []byte, off int) *T {
 	return (*T)(unsafe.Pointer(unsafe.SliceData(b)))
 }
 
+// addBytes returns p moved by off bytes. The caller has checked that the
+// address is that of an element of the same view.
+func addBytes[T any](p *T, off int) *T {
+	return (*T)(unsafe.Add(unsafe.Pointer(p), off))
+}
+
 // storeNative writes x in place at b[off:], under the same conditions as loadNative.
 func storeNative[T any](b []byte, off int, x T) {
 	b = b[off : off+int(unsafe.Sizeof(x))]

@@ -76,8 +76,11 @@ func (v *View[T]) elemZero() *T {
 
 // access says how to turn bytes into values of a view's element type.
 type access struct {
+	// swap is the size of the scalars to byte-swap (0: none), half of T
+	// for complex. A small type, so that the whole of access takes one
+	// word of a View, which Index copies for every frame.
+	swap   int8
 	fast   bool // native order and aligned: load and store T in place
-	swap   int  // size of the scalars to byte-swap (0: none); half of T for complex
 	isBool bool // normalise bytes to 0 or 1
 }
 
@@ -87,9 +90,9 @@ func newAccess[T Element](dt layout.DType, g geom) access {
 	var acc access
 	acc.isBool = dt.Kind == layout.Bool
 	if dt.Order != layout.NotApplicable && dt.Order != layout.NativeOrder && size > 1 {
-		acc.swap = size
+		acc.swap = int8(size)
 		if dt.Kind == layout.Complex {
-			acc.swap = size / 2
+			acc.swap = int8(size / 2)
 		}
 	}
 	acc.fast = acc.swap == 0 && !acc.isBool && g.aligned(align)
@@ -122,7 +125,7 @@ func (v *View[T]) load(off int) T {
 
 func (v *View[T]) loadSlow(off int) T {
 	size, _ := sizeAlign[T]()
-	x := loadUnaligned[T](v.g.data[off:off+size], v.acc.swap)
+	x := loadUnaligned[T](v.g.data[off:off+size], int(v.acc.swap))
 	if v.acc.isBool {
 		// NumPy reads any nonzero byte as True; a Go bool must be 0 or 1.
 		b := bytesOf(&x)
@@ -140,7 +143,7 @@ func (v *View[T]) store(off int, x T) {
 		return
 	}
 	size, _ := sizeAlign[T]()
-	storeUnaligned(v.g.data[off:off+size], x, v.acc.swap)
+	storeUnaligned(v.g.data[off:off+size], x, int(v.acc.swap))
 }
 
 // swapBytes reverses each run of n bytes of b in place.
@@ -207,7 +210,14 @@ func (v View[T]) Set(x T, idx ...int) error {
 //
 // Index panics if the view is 0-d or i is out of range.
 func (v View[T]) Index(i int) View[T] {
-	return v.withGeom(v.g.index(i))
+	g := v.g.index(i)
+	if v.at != nil {
+		// Cheaper than elemZero, and Index is on the path of every frame:
+		// the view has elements, so the one it gives has too.
+		v.at = addBytes(v.at, i*v.g.strides[0])
+	}
+	v.g = g
+	return v
 }
 
 // Slice returns the view selected by one [Sel] per leading axis, as NumPy's
@@ -358,7 +368,7 @@ func (v *View[T]) loadRow(dst []T, off, stride int) {
 		}
 	}
 	if !v.acc.fast && !v.acc.isBool && len(dst) > 0 {
-		loadRowUnaligned(dst, v.g.data, off, stride, v.acc.swap)
+		loadRowUnaligned(dst, v.g.data, off, stride, int(v.acc.swap))
 		return
 	}
 	for i := range dst {
