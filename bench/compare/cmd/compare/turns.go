@@ -1,5 +1,7 @@
 package main
 
+import "runtime"
+
 // turn is one reader of a workload whose readers take turns round by
 // round: every reader runs once, then every reader runs again, and so on,
 // so that a busy moment of the shared machine falls on all of them alike
@@ -10,9 +12,10 @@ type turn struct {
 	reader string
 	ref    bool
 	note   string // added to the row's note
-	// round times one round and returns its nanoseconds and a note that
-	// is not empty when the result is wrong.
-	round func() (float64, string)
+	// round times one round and returns its nanoseconds, the CPU time
+	// of the thread that ran it (-1 if not measured) and a note that is
+	// not empty when the result is wrong.
+	round func() (ns, cpu float64, bad string)
 	// warm is false for readers whose every round warms up by itself (a
 	// NumPy script, which maps the file anew), and which therefore need no
 	// untimed round first.
@@ -20,6 +23,7 @@ type turn struct {
 	skip string // why the reader is not measured
 
 	samples []float64
+	cpu     []float64
 	bad     string
 }
 
@@ -39,11 +43,22 @@ type turn struct {
 // and of the host, falling out of the caches), and the sum's ref row was
 // 0.63–0.80 of NumPy's speed while the same loop in a program of its own
 // was level with it.
+//
+// Beside the wall-clock time, a round reports the CPU time of its thread,
+// which leaves out the time the thread waited for a core: on a shared
+// machine the two differ by whatever else ran, and the CPU time of NumPy's
+// timed pass is measured the same way (time.thread_time_ns).
 func goTurn(reader string, fn func(), check func() float64, want float64) *turn {
-	return &turn{reader: reader, round: func() (float64, string) {
+	return &turn{reader: reader, round: func() (float64, float64, string) {
 		fn()
+		runtime.LockOSThread()
+		c := threadCPU()
 		ns := perOp(1, fn)
-		return ns, checkNote(check(), want)
+		if c >= 0 {
+			c = threadCPU() - c
+		}
+		runtime.UnlockOSThread()
+		return ns, c, checkNote(check(), want)
 	}}
 }
 
@@ -61,16 +76,20 @@ func (b *bench) numpyTurn(reader, workload string, args map[string]any, want flo
 			one[k] = v
 		}
 	}
-	t.round = func() (float64, string) {
+	t.round = func() (float64, float64, string) {
 		res, err := b.numpy(workload, one)
 		if err != nil || len(res.NS) == 0 {
 			t.skip = "NumPy failed: " + errString(err)
-			return 0, ""
+			return 0, -1, ""
+		}
+		cpu := -1.0
+		if len(res.CPU) > 0 {
+			cpu = res.CPU[0]
 		}
 		if checked {
-			return res.NS[0], checkNote(res.Check, want)
+			return res.NS[0], cpu, checkNote(res.Check, want)
 		}
-		return res.NS[0], ""
+		return res.NS[0], cpu, ""
 	}
 	return t
 }
@@ -96,11 +115,12 @@ func takeTurns(g *group, rounds int, turns []*turn) {
 			if t.skip != "" {
 				continue
 			}
-			ns, bad := t.round()
+			ns, cpu, bad := t.round()
 			if t.skip != "" {
 				continue
 			}
 			t.samples = append(t.samples, ns)
+			t.cpu = append(t.cpu, cpu)
 			if bad != "" {
 				t.bad = bad
 			}
@@ -111,9 +131,9 @@ func takeTurns(g *group, rounds int, turns []*turn) {
 		case t.skip != "":
 			g.skipped(t.reader, t.skip)
 		case t.ref:
-			g.ref(t.reader, t.samples, join(t.bad, t.note))
+			g.ref(t.reader, t.samples, join(t.bad, t.note)).cpu = t.cpu
 		default:
-			g.add(t.reader, t.samples, join(t.bad, t.note))
+			g.add(t.reader, t.samples, join(t.bad, t.note)).cpu = t.cpu
 		}
 	}
 }
