@@ -642,7 +642,11 @@ func (b *bench) sum() error {
 	b.target("element-path sum at least half the speed of a plain slice loop", best <= 2*plainRow.median(),
 		"plain ÷ element path: %.2f with Values, %.2f with At, %.2f with At2", plainRow.median()/values.median(), plainRow.median()/at.median(), plainRow.median()/at2.median())
 	perElem := at2.median() / float64(n)
-	b.target("At2 at most 3 ns an element", perElem <= 3, "%.2f ns (At: %.2f ns)", perElem, at.median()/float64(n))
+	cpuNote := ""
+	if c := at2.cpuMedian(); c > 0 {
+		cpuNote = fmt.Sprintf("; by CPU time of the timing thread %.2f ns", c/float64(n))
+	}
+	b.target("At2 at most 3 ns an element", perElem <= 3, "%.2f ns (At: %.2f ns)%s", perElem, at.median()/float64(n), cpuNote)
 	if np := g.find("NumPy a.sum()"); np != nil {
 		ratio := np.median() / g.refRow().median()
 		b.target("sum no slower than NumPy", ratio >= 1, "NumPy ÷ ndmap: %.2f%s", ratio, cpuRatio("NumPy ÷ ndmap", np, g.refRow()))
