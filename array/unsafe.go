@@ -1,7 +1,9 @@
 package array
 
 // This is the one file of the package that uses unsafe. Every helper checks
-// length and alignment before it turns bytes into a *T or a []T.
+// length and alignment before it turns bytes into a *T or a []T, and At1,
+// At2 and At3 load only through a view's pointer to its element zero, made
+// by elemPtr, at offsets their index checks keep inside the view's data.
 
 import (
 	"encoding/binary"
