@@ -35,14 +35,15 @@ type turn struct {
 // pass then follows an untimed pass over the same data, for every reader
 // alike. Timing the first call only, as earlier runs did, charged the Go
 // readers for what ran before them (another reader's pass over other
-// memory, or Python starting up for NumPy's turn) and NumPy not: on the
-// 2-core virtual machine of the published runs, a 1 GiB pass over the
-// mapped file took 5–20% more CPU time of its thread after Python had run
-// or after sleeping than right after a pass of its own (no page faults
-// either way; most likely the mapping's page-table entries, of the guest
-// and of the host, falling out of the caches), and the sum's ref row was
-// 0.63–0.80 of NumPy's speed while the same loop in a program of its own
-// was level with it.
+// memory, Python starting up for NumPy's turn) and NumPy not. On the
+// 2-core AMD EPYC virtual machine the issue-19 figures come from, with the
+// machine quiet, the sum's ref row took 70–82 ms timed that way against
+// 36–39 ms timed after a pass of its own, NumPy's 38–42 ms either way; a
+// 1 GiB pass over the mapped file also took 5–20% more CPU time after
+// sleeping or after Python had run than right after another pass. No page
+// faults were taken in either case, so what is lost is most likely the
+// mapping's translations (TLB and page-table entries, of the guest and of
+// the host).
 //
 // Beside the wall-clock time, a round reports the CPU time of its thread,
 // which leaves out the time the thread waited for a core: on a shared
