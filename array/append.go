@@ -269,7 +269,7 @@ func Append[T Element](a *Appender, data []T) error {
 	return a.appendRows(rows, func(write func([]byte) error) error {
 		for len(src) > 0 {
 			n := copy(buf, src)
-			swapBytes(buf[:n], acc.swap)
+			swapBytes(buf[:n], int(acc.swap))
 			if err := write(buf[:n]); err != nil {
 				return err
 			}

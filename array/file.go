@@ -120,6 +120,11 @@ type File struct {
 	writable bool
 	sync     bool // Close flushes the mapping and syncs the file: files this package created
 	closed   atomic.Bool
+	// unmapped is set by Close once the data is gone. It is read without
+	// synchronisation by At1, At2 and At3, which an atomic load would make
+	// too big to inline; Close must not run while other goroutines use
+	// views anyway, and code in Guard, which may, is done before it is set.
+	unmapped bool
 	format   string       // the registered format the file was opened or made as, or ""
 	finish   func() error // for a file made in a format that needs it, run by Close before the flush
 }
@@ -404,6 +409,7 @@ func (f *File) Close() error {
 		}
 	}
 	f.data = nil
+	f.unmapped = true
 	return err
 }
 
@@ -468,7 +474,7 @@ func typedOrClose[T Element](f *File, err error) (*Array[T], error) {
 	}
 	// As would copy the dtype to the heap; the file's own never changes.
 	g := f.geom()
-	return &Array[T]{View: View[T]{g: g, f: f, dt: &f.hdr.DType, acc: newAccess[T](f.hdr.DType, g)}, File: f}, nil
+	return &Array[T]{View: newView[T](g, f, &f.hdr.DType), File: f}, nil
 }
 
 // As returns the items of u as values of T. T must match the dtype in kind
@@ -478,7 +484,7 @@ func As[T Element](u Items) (View[T], error) {
 		return View[T]{}, err
 	}
 	dt := u.dt
-	return View[T]{g: u.g, f: u.f, dt: &dt, acc: newAccess[T](u.dt, u.g)}, nil
+	return newView[T](u.g, u.f, &dt), nil
 }
 
 // matchType returns nil if items of dtype dt can be read as T, and

@@ -71,7 +71,7 @@ func WriteValues[T Element](a *Array[T], i int, data []T) error {
 	buf := make([]byte, min(len(src), chunkBytes))
 	for len(src) > 0 {
 		n := copy(buf, src)
-		swapBytes(buf[:n], acc.swap)
+		swapBytes(buf[:n], int(acc.swap))
 		if _, err := a.File.WriteAt(buf[:n], off); err != nil {
 			return err
 		}

@@ -276,7 +276,7 @@ func bytesView[T Element](b []byte, dt layout.DType, shape, strides []int) View[
 		strides = layout.CStrides(shape, dt.Size)
 	}
 	g := newGeom(b, 0, 0, shape, strides, dt.Size)
-	return View[T]{g: g, f: memoryFile, dt: &dt, acc: newAccess[T](dt, g)}
+	return newView[T](g, memoryFile, &dt)
 }
 
 // saveFile writes a file through write, which writes size bytes (or an

@@ -1,7 +1,9 @@
 package array
 
 // This is the one file of the package that uses unsafe. Every helper checks
-// length and alignment before it turns bytes into a *T or a []T.
+// length and alignment before it turns bytes into a *T or a []T, and At1,
+// At2 and At3 load only through a view's pointer to its element zero, made
+// by elemPtr, at offsets their index checks keep inside the view's data.
 
 import (
 	"encoding/binary"
@@ -28,6 +30,20 @@ func loadNative[T any](b []byte, off int) T {
 	var zero T
 	b = b[off : off+int(unsafe.Sizeof(zero))]
 	return *(*T)(unsafe.Pointer(unsafe.SliceData(b)))
+}
+
+// elemPtr returns the address of the T at b[off:], under the same
+// conditions as loadNative.
+func elemPtr[T any](b []byte, off int) *T {
+	var zero T
+	b = b[off : off+int(unsafe.Sizeof(zero))]
+	return (*T)(unsafe.Pointer(unsafe.SliceData(b)))
+}
+
+// addBytes returns p moved by off bytes. The caller has checked that the
+// address is that of an element of the same view.
+func addBytes[T any](p *T, off int) *T {
+	return (*T)(unsafe.Add(unsafe.Pointer(p), off))
 }
 
 // storeNative writes x in place at b[off:], under the same conditions as loadNative.
@@ -322,4 +338,61 @@ func rowUnaligned64(dst []uint64, src unsafe.Pointer, off, stride int, swap bool
 		dst[i] = u
 		off += stride
 	}
+}
+
+// At1 returns the element at index i of a 1-d view whose elements can be
+// read in place, as a plain index expression would, for loops that must
+// index element by element: the compiler inlines it, and it checks the
+// number of axes, the index and that the file is open, as [View.At] does.
+// Being a method of *View, it is called on a variable (or through an
+// *Array): frame := a.Index(k), then frame.At1(i).
+//
+// The elements can be read in place when they are in the machine's byte
+// order, aligned for T and not bools: when [View.Strided] succeeds. For
+// other views (a big-endian file on a little-endian machine, a field of
+// packed records, a member at an odd offset of an .npz archive) At1 panics
+// with an error wrapping [ErrLayout] that says why; [View.At] reads any
+// view, converting on the way.
+//
+// At1 panics if the view is not 1-d, i is out of range, the file has been
+// closed, or the elements cannot be read in place.
+func (v *View[T]) At1(i int) T {
+	// Keep in step with At2 and At3. Everything here counts against the
+	// compiler's inlining budget (80), which a call to a slow path alone
+	// (57) would nearly use up: so the checks go straight to a panic,
+	// whose value works out the message only if it is printed. The
+	// offset is inside v.g.data because the index is in range: a view's
+	// data spans exactly the elements its shape and strides reach.
+	if len(v.g.shape) != 1 || uint(i) >= uint(v.g.shape[0]) || v.at == nil || v.f.unmapped {
+		panic(atPanic[T]{*v, 1, [3]int{i}})
+	}
+	return *(*T)(unsafe.Add(unsafe.Pointer(v.at), i*v.g.strides[0]))
+}
+
+// At2 returns the element at indices (i, j) of a 2-d view whose elements
+// can be read in place, as At1 does for one index; the compiler inlines it.
+//
+// At2 panics if the view is not 2-d, an index is out of range, the file
+// has been closed, or the elements cannot be read in place.
+func (v *View[T]) At2(i, j int) T {
+	// Keep in step with At1.
+	if len(v.g.shape) != 2 || uint(i) >= uint(v.g.shape[0]) || uint(j) >= uint(v.g.shape[1]) || v.at == nil || v.f.unmapped {
+		panic(atPanic[T]{*v, 2, [3]int{i, j}})
+	}
+	return *(*T)(unsafe.Add(unsafe.Pointer(v.at), i*v.g.strides[0]+j*v.g.strides[1]))
+}
+
+// At3 returns the element at indices (i, j, k) of a 3-d view whose
+// elements can be read in place, as At1 does for one index. Three indices
+// are more than the compiler's inlining budget allows, so At3 is a call,
+// two to five times faster than At all the same.
+//
+// At3 panics if the view is not 3-d, an index is out of range, the file
+// has been closed, or the elements cannot be read in place.
+func (v *View[T]) At3(i, j, k int) T {
+	// Keep in step with At1.
+	if len(v.g.shape) != 3 || uint(i) >= uint(v.g.shape[0]) || uint(j) >= uint(v.g.shape[1]) || uint(k) >= uint(v.g.shape[2]) || v.at == nil || v.f.unmapped {
+		panic(atPanic[T]{*v, 3, [3]int{i, j, k}})
+	}
+	return *(*T)(unsafe.Add(unsafe.Pointer(v.at), i*v.g.strides[0]+j*v.g.strides[1]+k*v.g.strides[2]))
 }

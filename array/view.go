@@ -43,12 +43,44 @@ type View[T Element] struct {
 	f   *File
 	dt  *layout.DType // of the items, as the file has it
 	acc access
+	// at is the element whose indices are all zero, when the elements can
+	// be read in place (acc.fast) and there is at least one; nil
+	// otherwise. At1 and At2 load through it, so that they are small
+	// enough for the compiler to inline.
+	at *T
+}
+
+// newView returns the view of the items g addresses, of dtype dt, seen as T.
+func newView[T Element](g geom, f *File, dt *layout.DType) View[T] {
+	v := View[T]{g: g, f: f, dt: dt, acc: newAccess[T](*dt, g)}
+	v.at = v.elemZero()
+	return v
+}
+
+// withGeom returns v with geometry g, a part of v's or the same elements
+// seen another way, so that the in-place pointer follows.
+func (v View[T]) withGeom(g geom) View[T] {
+	v.g = g
+	v.at = v.elemZero()
+	return v
+}
+
+// elemZero returns the address of the element whose indices are all zero,
+// or nil if the view has no element or its elements cannot be read in place.
+func (v *View[T]) elemZero() *T {
+	if !v.acc.fast || len(v.g.data) == 0 {
+		return nil
+	}
+	return elemPtr[T](v.g.data, v.g.base)
 }
 
 // access says how to turn bytes into values of a view's element type.
 type access struct {
+	// swap is the size of the scalars to byte-swap (0: none), half of T
+	// for complex. A small type, so that the whole of access takes one
+	// word of a View, which Index copies for every frame.
+	swap   int8
 	fast   bool // native order and aligned: load and store T in place
-	swap   int  // size of the scalars to byte-swap (0: none); half of T for complex
 	isBool bool // normalise bytes to 0 or 1
 }
 
@@ -58,9 +90,9 @@ func newAccess[T Element](dt layout.DType, g geom) access {
 	var acc access
 	acc.isBool = dt.Kind == layout.Bool
 	if dt.Order != layout.NotApplicable && dt.Order != layout.NativeOrder && size > 1 {
-		acc.swap = size
+		acc.swap = int8(size)
 		if dt.Kind == layout.Complex {
-			acc.swap = size / 2
+			acc.swap = int8(size / 2)
 		}
 	}
 	acc.fast = acc.swap == 0 && !acc.isBool && g.aligned(align)
@@ -93,7 +125,7 @@ func (v *View[T]) load(off int) T {
 
 func (v *View[T]) loadSlow(off int) T {
 	size, _ := sizeAlign[T]()
-	x := loadUnaligned[T](v.g.data[off:off+size], v.acc.swap)
+	x := loadUnaligned[T](v.g.data[off:off+size], int(v.acc.swap))
 	if v.acc.isBool {
 		// NumPy reads any nonzero byte as True; a Go bool must be 0 or 1.
 		b := bytesOf(&x)
@@ -111,7 +143,7 @@ func (v *View[T]) store(off int, x T) {
 		return
 	}
 	size, _ := sizeAlign[T]()
-	storeUnaligned(v.g.data[off:off+size], x, v.acc.swap)
+	storeUnaligned(v.g.data[off:off+size], x, int(v.acc.swap))
 }
 
 // swapBytes reverses each run of n bytes of b in place.
@@ -158,48 +190,6 @@ func (v View[T]) At(idx ...int) T {
 	return v.loadSlow(off)
 }
 
-// At1 returns the element at index i of a 1-d view, as At(i) does but two
-// to five times faster: it takes no slice of indices, and the view by
-// pointer, so that a loop over elements copies nothing at each call. It
-// checks the number of axes, the index and that the file is open, as At
-// does. Being a method of *View, it is called on a variable (or through an
-// *Array): frame := a.Index(k), then frame.At1(i).
-//
-// At1 panics under the same conditions as At.
-func (v *View[T]) At1(i int) T {
-	// Keep in step with At: the common case is tested at once, and anything
-	// else (a bad index, a closed file, elements that need swapping) is
-	// left to At, which panics or reads them the slow way.
-	if len(v.g.shape) != 1 || uint(i) >= uint(v.g.shape[0]) || !v.acc.fast || v.f.closed.Load() {
-		return v.At(i)
-	}
-	return loadNative[T](v.g.data, v.g.base+i*v.g.strides[0])
-}
-
-// At2 returns the element at indices (i, j) of a 2-d view, as At(i, j)
-// does, as fast as At1.
-//
-// At2 panics under the same conditions as At.
-func (v *View[T]) At2(i, j int) T {
-	// Keep in step with At1.
-	if len(v.g.shape) != 2 || uint(i) >= uint(v.g.shape[0]) || uint(j) >= uint(v.g.shape[1]) || !v.acc.fast || v.f.closed.Load() {
-		return v.At(i, j)
-	}
-	return loadNative[T](v.g.data, v.g.base+i*v.g.strides[0]+j*v.g.strides[1])
-}
-
-// At3 returns the element at indices (i, j, k) of a 3-d view, as
-// At(i, j, k) does, as fast as At1.
-//
-// At3 panics under the same conditions as At.
-func (v *View[T]) At3(i, j, k int) T {
-	// Keep in step with At1.
-	if len(v.g.shape) != 3 || uint(i) >= uint(v.g.shape[0]) || uint(j) >= uint(v.g.shape[1]) || uint(k) >= uint(v.g.shape[2]) || !v.acc.fast || v.f.closed.Load() {
-		return v.At(i, j, k)
-	}
-	return loadNative[T](v.g.data, v.g.base+i*v.g.strides[0]+j*v.g.strides[1]+k*v.g.strides[2])
-}
-
 // Set stores x at the given indices. It returns an error wrapping
 // [ErrReadOnly] if the view cannot be written.
 //
@@ -220,7 +210,13 @@ func (v View[T]) Set(x T, idx ...int) error {
 //
 // Index panics if the view is 0-d or i is out of range.
 func (v View[T]) Index(i int) View[T] {
-	v.g = v.g.index(i)
+	g := v.g.index(i)
+	if v.at != nil {
+		// Cheaper than elemZero, and Index is on the path of every frame:
+		// the view has elements, so the one it gives has too.
+		v.at = addBytes(v.at, i*v.g.strides[0])
+	}
+	v.g = g
 	return v
 }
 
@@ -230,14 +226,12 @@ func (v View[T]) Index(i int) View[T] {
 //
 // Slice panics if there are more Sels than axes or an [Idx] is out of range.
 func (v View[T]) Slice(sels ...Sel) View[T] {
-	v.g = v.g.slice(sels)
-	return v
+	return v.withGeom(v.g.slice(sels))
 }
 
 // T returns the view with its axes in reverse order, like NumPy's a.T.
 func (v View[T]) T() View[T] {
-	v.g = v.g.transpose()
-	return v
+	return v.withGeom(v.g.transpose())
 }
 
 // Permute returns the view whose axis k is axis axes[k] of v, like NumPy's
@@ -245,8 +239,7 @@ func (v View[T]) T() View[T] {
 //
 // Permute panics if axes is not a permutation of the view's axes.
 func (v View[T]) Permute(axes ...int) View[T] {
-	v.g = v.g.permute(axes)
-	return v
+	return v.withGeom(v.g.permute(axes))
 }
 
 // Reshape returns a view of the same elements, taken in C order, with a new
@@ -260,8 +253,7 @@ func (v View[T]) Reshape(shape ...int) (View[T], error) {
 	if !ok {
 		return View[T]{}, fmt.Errorf("%w: shape %v with strides %v cannot be viewed as shape %v", ErrLayout, v.g.shape, v.g.strides, shape)
 	}
-	v.g = g
-	return v, nil
+	return v.withGeom(g), nil
 }
 
 // Contiguous returns the elements as a []T over the mapping itself, in C
@@ -376,7 +368,7 @@ func (v *View[T]) loadRow(dst []T, off, stride int) {
 		}
 	}
 	if !v.acc.fast && !v.acc.isBool && len(dst) > 0 {
-		loadRowUnaligned(dst, v.g.data, off, stride, v.acc.swap)
+		loadRowUnaligned(dst, v.g.data, off, stride, int(v.acc.swap))
 		return
 	}
 	for i := range dst {
@@ -539,5 +531,61 @@ func FromSlice[T Element](data []T, shape ...int) View[T] {
 	shape = append([]int(nil), shape...)
 	g := newGeom(sliceBytes(data), 0, 0, shape, layout.CStrides(shape, size), size)
 	dt := mustDType[T]()
-	return View[T]{g: g, f: memoryFile, dt: &dt, acc: newAccess[T](dt, g)}
+	return newView[T](g, memoryFile, &dt)
+}
+
+// atPanic is what At1, At2 and At3 panic with: a copy of the view and the
+// indices, from which Error works out the reason only when the panic is
+// printed or inspected.
+type atPanic[T Element] struct {
+	v   View[T]
+	n   int // number of indices given
+	idx [3]int
+}
+
+func (p atPanic[T]) Error() string {
+	g := &p.v.g
+	if p.n != len(g.shape) {
+		return fmt.Sprintf("array: %d indices for a %d-d view", p.n, len(g.shape))
+	}
+	for k, i := range p.idx[:p.n] {
+		if uint(i) >= uint(g.shape[k]) {
+			return fmt.Sprintf("array: index %d out of range for axis %d of length %d", i, k, g.shape[k])
+		}
+	}
+	if err := p.Unwrap(); err == ErrClosed {
+		return p.v.f.closedErr().Error()
+	}
+	var why string
+	switch {
+	case p.v.acc.isBool:
+		why = "bools (a byte in a file may be other than 0 and 1)"
+	case p.v.acc.swap != 0:
+		why = "not in native byte order"
+	default:
+		why = fmt.Sprintf("not aligned for %T", *new(T))
+	}
+	return fmt.Sprintf("%v: At%d reads elements in place, and these are %s; use At", ErrLayout, p.n, why)
+}
+
+// Unwrap returns [ErrClosed] or [ErrLayout] when that is why the view could
+// not be read, and nil for a bad index.
+func (p atPanic[T]) Unwrap() error {
+	g := &p.v.g
+	if p.n != len(g.shape) {
+		return nil
+	}
+	for k, i := range p.idx[:p.n] {
+		if uint(i) >= uint(g.shape[k]) {
+			return nil
+		}
+	}
+	// Not the file's state, which may have changed since the panic (a
+	// deferred Close runs before the panic is printed): the view's own
+	// pointer, which is nil exactly when its elements cannot be read in
+	// place, so that with it set the file must have been closed.
+	if p.v.at == nil {
+		return ErrLayout
+	}
+	return ErrClosed
 }

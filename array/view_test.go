@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -731,7 +732,8 @@ func checkAtN[T Element](t *testing.T, name string, v View[T]) {
 	t.Helper()
 	idx := make([]int, v.NDim())
 	for range v.Size() {
-		if got, want := atN(&v, idx), v.At(idx...); got != want {
+		// NaN is not NaN: both NaN is a match.
+		if got, want := atN(&v, idx), v.At(idx...); got != want && (got == got || want == want) {
 			t.Errorf("%s: At%d%v = %v, At = %v", name, len(idx), idx, got, want)
 		}
 		for k := len(idx) - 1; k >= 0; k-- {
@@ -747,16 +749,49 @@ func TestAtFixed(t *testing.T) {
 	v := FromSlice(iota64(4*5*6), 4, 5, 6)
 	checkAtN(t, "3-d", v)
 	checkAtN(t, "strided", v.Slice(All.By(-1), Range(1, 4), All.By(2)))
+	checkAtN(t, "transposed", v.T())
 	checkAtN(t, "frame", v.Index(2))
+	checkAtN(t, "frame, reversed", v.Index(3).Slice(All.By(-2), All.By(-1)))
 	checkAtN(t, "column", v.Index(1).Slice(All, Idx(3)))
+	checkAtN(t, "row", v.Index(1).Index(4))
+	checkAtN(t, "broadcast", FromSlice(iota64(3), 3).Slice(All.By(-1)))
+	s16 := make([]int16, 2*3*4)
+	for i := range s16 {
+		s16[i] = int16(i - 7)
+	}
+	checkAtN(t, "int16", FromSlice(s16, 2, 3, 4).Permute(2, 0, 1))
+	c := make([]complex128, 12)
+	for i := range c {
+		c[i] = complex(float64(i), -float64(i))
+	}
+	checkAtN(t, "complex128", FromSlice(c, 3, 4).Slice(All.By(2)))
 
+	// Mapped files, in native order: a .npy file and its column.
+	f8, err := Open[float64](fixture("npy/f8_1d.npy"), mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f8.Close()
+	checkAtN(t, "mapped 1-d", f8.View)
+	f4, err := Open[float32](fixture("npy/f4_fortran_2x3x4.npy"), mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f4.Close()
+	checkAtN(t, "mapped Fortran 3-d", f4.View)
+	checkAtN(t, "mapped Fortran frame", f4.Index(1))
+	checkAtN(t, "mapped Fortran column", f4.Index(0).Slice(All, Idx(2)))
+}
+
+// TestAtFixedNotInPlace checks that At1, At2 and At3 refuse views whose
+// elements cannot be read in place, with an error wrapping ErrLayout that
+// says why, for every rank, while At reads them.
+func TestAtFixedNotInPlace(t *testing.T) {
 	be, err := Open[int32](fixture("npy/i4_be_2x3.npy"), mmap.ReadOnly)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer be.Close()
-	checkAtN(t, "big-endian", be.View)
-
 	f, err := OpenFile(fixture("npy/db.npy"), mmap.ReadOnly)
 	if err != nil {
 		t.Fatal(err)
@@ -766,8 +801,6 @@ func TestAtFixed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkAtN(t, "unaligned field", tm)
-
 	var buf bytes.Buffer
 	header.Write(&buf, header.Header{DType: layout.Bool8, Shape: []int{2, 2}})
 	buf.Write([]byte{0, 1, 2, 255})
@@ -778,42 +811,94 @@ func TestAtFixed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	checkAtN(t, "bool bytes", b.View)
-	if b.At2(1, 1) != true || b.At2(0, 0) != false {
-		t.Errorf("bools: At2(1, 1) = %v, At2(0, 0) = %v", b.At2(1, 1), b.At2(0, 0))
+	if b.At(1, 1) != true || b.At(0, 0) != false {
+		t.Errorf("bools: At(1, 1) = %v, At(0, 0) = %v", b.At(1, 1), b.At(0, 0))
 	}
+
+	type atTest struct {
+		name string
+		fn   func()
+		msg  string
+	}
+	tests := []atTest{
+		{"big-endian At2", func() { be.At2(1, 2) }, "At2 reads elements in place, and these are not in native byte order; use At"},
+		{"big-endian At1", func() { r := be.Index(1); r.At1(0) }, "At1 reads elements in place, and these are not in native byte order"},
+		{"big-endian At3", func() { v, _ := be.Reshape(1, 2, 3); v.At3(0, 1, 2) }, "At3 reads elements in place, and these are not in native byte order"},
+		{"unaligned field", func() { tm.At1(0) }, "these are not aligned for int64"},
+		{"bools", func() { b.At2(1, 1) }, "these are bools"},
+	}
+	if _, _, _, err := tm.Strided(); err == nil {
+		// Where int64 needs only 4-byte alignment (386), the field at
+		// byte 12 of 24 is aligned and read in place.
+		tests = slices.DeleteFunc(tests, func(tt atTest) bool { return tt.name == "unaligned field" })
+		if tm.At1(1) != tm.At(1) {
+			t.Errorf("aligned field: At1(1) = %v, At(1) = %v", tm.At1(1), tm.At(1))
+		}
+	}
+	for _, tt := range tests {
+		r := recoverFrom(tt.fn)
+		err, ok := r.(error)
+		if !ok || !errors.Is(err, ErrLayout) || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("%s: panic %v, want an error wrapping ErrLayout containing %q", tt.name, r, tt.msg)
+		}
+	}
+}
+
+// recoverFrom calls fn and returns what it panicked with, or nil.
+func recoverFrom(fn func()) (r any) {
+	defer func() { r = recover() }()
+	fn()
+	return nil
 }
 
 func TestAtFixedPanics(t *testing.T) {
 	v := FromSlice(iota64(6), 2, 3)
+	v3 := FromSlice(iota64(24), 2, 3, 4)
 	a, err := Open[float64](fixture("npy/f8_1d.npy"), mmap.ReadOnly)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.Close()
+	empty := FromSlice([]float64{}, 2, 0)
 	var zero View[float64]
 	tests := []struct {
-		name string
-		fn   func()
-		msg  string
+		name   string
+		fn     func()
+		msg    string
+		closed bool
 	}{
-		{"At2 out of range", func() { v.At2(2, 0) }, "index 2 out of range for axis 0 of length 2"},
-		{"At2 negative", func() { v.At2(0, -1) }, "index -1 out of range for axis 1 of length 3"},
-		{"At1 wrong rank", func() { v.At1(1) }, "1 indices for a 2-d view"},
-		{"At3 wrong rank", func() { v.At3(0, 0, 0) }, "3 indices for a 2-d view"},
-		{"At1 zero view", func() { zero.At1(0) }, "1 indices for a 0-d view"},
-		{"At1 closed", func() { a.At1(0) }, "file is closed"},
+		{"At2 out of range", func() { v.At2(2, 0) }, "index 2 out of range for axis 0 of length 2", false},
+		{"At2 negative", func() { v.At2(0, -1) }, "index -1 out of range for axis 1 of length 3", false},
+		{"At2 empty", func() { empty.At2(0, 0) }, "index 0 out of range for axis 1 of length 0", false},
+		{"At1 out of range", func() { r := v.Index(1); r.At1(3) }, "index 3 out of range for axis 0 of length 3", false},
+		{"At3 out of range", func() { v3.At3(1, 2, 4) }, "index 4 out of range for axis 2 of length 4", false},
+		{"At3 negative", func() { v3.At3(-1, 0, 0) }, "index -1 out of range for axis 0 of length 2", false},
+		{"At1 wrong rank", func() { v.At1(1) }, "1 indices for a 2-d view", false},
+		{"At2 wrong rank", func() { v3.At2(0, 0) }, "2 indices for a 3-d view", false},
+		{"At3 wrong rank", func() { v.At3(0, 0, 0) }, "3 indices for a 2-d view", false},
+		{"At1 zero view", func() { zero.At1(0) }, "1 indices for a 0-d view", false},
+		{"At1 closed", func() { a.At1(0) }, "file is closed", true},
+		{"At2 closed", func() { r, _ := a.Reshape(1, a.Len()); r.At2(0, 0) }, "file is closed", true},
 	}
 	for _, tt := range tests {
-		func() {
-			defer func() {
-				r := recover()
-				if r == nil || !strings.Contains(fmt.Sprint(r), tt.msg) {
-					t.Errorf("%s: panic %v, want one containing %q", tt.name, r, tt.msg)
-				}
-			}()
-			tt.fn()
-		}()
+		r := recoverFrom(tt.fn)
+		if r == nil || !strings.Contains(fmt.Sprint(r), tt.msg) {
+			t.Errorf("%s: panic %v, want one containing %q", tt.name, r, tt.msg)
+		}
+		if err, _ := r.(error); errors.Is(err, ErrClosed) != tt.closed {
+			t.Errorf("%s: panic %v wraps ErrClosed: %v, want %v", tt.name, r, !tt.closed, tt.closed)
+		}
+	}
+	// The message does not depend on what happens between the panic and
+	// its printing: a deferred Close leaves it as it was.
+	b, err := Open[float64](fixture("npy/f8_1d.npy"), mmap.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := recoverFrom(func() { b.At1(b.Len()) })
+	b.Close()
+	if msg := fmt.Sprint(r); !strings.Contains(msg, "out of range") {
+		t.Errorf("At1 past the end, then Close: panic %q, want index out of range", msg)
 	}
 }
 

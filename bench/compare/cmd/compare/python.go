@@ -19,6 +19,7 @@ var numpyScript string
 // numpyResult is what the script prints.
 type numpyResult struct {
 	NS      []float64 `json:"ns"`
+	CPU     []float64 `json:"cpu"` // CPU time of the thread in each timed round, where the workload measures it
 	Check   float64   `json:"check"`
 	Version string    `json:"version"`
 	HWM     int64     `json:"hwm"` // peak RSS of the process since exec, in bytes (peak RSS workload)

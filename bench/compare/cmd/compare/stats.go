@@ -17,6 +17,7 @@ type group struct {
 type row struct {
 	reader  string
 	samples []float64 // one per round: nanoseconds per operation, or bytes
+	cpu     []float64 // CPU time of the timing thread in each round, where measured (-1: not)
 	isRef   bool
 	note    string
 	skip    string // why the row was not measured
@@ -76,6 +77,26 @@ func (r *row) median() float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// cpuMedian returns the median CPU time of the timing thread over the
+// rounds, or 0 when some round has none.
+func (r *row) cpuMedian() float64 {
+	if len(r.cpu) == 0 || slices.Min(r.cpu) < 0 {
+		return 0
+	}
+	return (&row{samples: r.cpu}).median()
+}
+
+// cpuRatio says how the medians of the CPU time of the timing thread
+// compare, for a target's measured text, or "" when either was not
+// measured.
+func cpuRatio(what string, num, den *row) string {
+	n, d := num.cpuMedian(), den.cpuMedian()
+	if n == 0 || d == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; by CPU time of the timing thread %s: %.2f (%s against %s)", what, n/d, duration(n), duration(d))
 }
 
 func (r *row) min() float64 { return slices.Min(r.samples) }
