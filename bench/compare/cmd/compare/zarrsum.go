@@ -81,21 +81,21 @@ func (b *bench) zarrPython(workload string, args any) (zarrResult, error) {
 // missing module skips the reader.
 func (b *bench) zarrPythonTurn(reader, workload string, args map[string]any, want float64, versions map[string]string) *turn {
 	t := &turn{reader: reader}
-	t.round = func() (float64, string) {
+	t.round = func() (float64, float64, string) {
 		res, err := b.zarrPython(workload, args)
 		switch {
 		case err != nil:
 			t.skip = "Python failed: " + err.Error()
-			return 0, ""
+			return 0, -1, ""
 		case res.Missing != "":
 			t.skip = fmt.Sprintf("%s not installed (Debian: python3-dask, python3-zarr)", res.Missing)
-			return 0, ""
+			return 0, -1, ""
 		case len(res.NS) == 0:
 			t.skip = "no result"
-			return 0, ""
+			return 0, -1, ""
 		}
 		versions[workload] = res.Version
-		return res.NS[0], nearNote(res.Check, want, 1e-12)
+		return res.NS[0], -1, nearNote(res.Check, want, 1e-12)
 	}
 	return t
 }
