@@ -523,6 +523,5 @@ func (b *bench) zarr() error {
 	g.add("ndmap Zarr: Chunk(i, 0, 0), Advise(WillNeed), CopyTo", zarrSamples, bad)
 	ratio = g.rows[1].median() / g.refRow().median()
 	b.target("random Zarr chunk at the speed of the same bytes in a .npy, cold (within 1.1×)", ratio <= 1.1, "Zarr ÷ .npy: %.2f", ratio)
-	b.note("zarr: the sum of a 4 GiB uncompressed store with ndmap's parallel pass against dask's threaded scheduler waits for the parallel pass (package reduce)")
 	return nil
 }
