@@ -25,33 +25,13 @@ var apiScript string
 // apiNumpy runs one workload of apiScript and returns its result.
 func (b *bench) apiNumpy(workload string, args any) (numpyResult, error) {
 	var res numpyResult
-	cmd, err := b.apiCommand(workload, args)
-	if err != nil {
-		return res, err
-	}
-	out, err := cmd.Output()
-	if err != nil {
-		return res, fmt.Errorf("numpy %s: %w", workload, err)
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		return res, fmt.Errorf("numpy %s: %w in %q", workload, err, out)
-	}
-	return res, nil
+	err := b.runScript("api_bench.py", apiScript, workload, args, &res)
+	return res, err
 }
 
+// apiCommand returns the command that runs one workload of apiScript.
 func (b *bench) apiCommand(workload string, args any) (*exec.Cmd, error) {
-	script := b.path("api_bench.py")
-	if err := os.WriteFile(script, []byte(apiScript), 0o644); err != nil {
-		return nil, err
-	}
-	in, err := json.Marshal(args)
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(b.python, script, workload)
-	cmd.Stdin = bytes.NewReader(in)
-	cmd.Stderr = os.Stderr
-	return cmd, nil
+	return b.scriptCommand("api_bench.py", apiScript, workload, args)
 }
 
 // Members of the archive workload: many small arrays, as an archive of

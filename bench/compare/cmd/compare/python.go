@@ -25,21 +25,15 @@ type numpyResult struct {
 	HWM     int64     `json:"hwm"` // peak RSS of the process since exec, in bytes (peak RSS workload)
 }
 
-// scriptPath writes the embedded script into the run's directory once.
-func (b *bench) scriptPath() (string, error) {
-	p := b.path("numpy_bench.py")
-	if _, err := os.Stat(p); err == nil {
-		return p, nil
-	}
-	return p, os.WriteFile(p, []byte(numpyScript), 0o644)
-}
-
-// numpyCommand returns the command that runs one workload of the script,
-// with args as JSON on its standard input.
-func (b *bench) numpyCommand(workload string, args any) (*exec.Cmd, error) {
-	script, err := b.scriptPath()
-	if err != nil {
-		return nil, err
+// scriptCommand returns the command that runs one workload of a Python
+// script embedded as text, written into the run's directory as name on
+// first use, with args as JSON on its standard input.
+func (b *bench) scriptCommand(name, text, workload string, args any) (*exec.Cmd, error) {
+	script := b.path(name)
+	if _, err := os.Stat(script); err != nil {
+		if err := os.WriteFile(script, []byte(text), 0o644); err != nil {
+			return nil, err
+		}
 	}
 	in, err := json.Marshal(args)
 	if err != nil {
@@ -51,21 +45,33 @@ func (b *bench) numpyCommand(workload string, args any) (*exec.Cmd, error) {
 	return cmd, nil
 }
 
-// numpy runs one workload of the script and returns its result.
-func (b *bench) numpy(workload string, args any) (numpyResult, error) {
-	var res numpyResult
-	cmd, err := b.numpyCommand(workload, args)
+// runScript runs one workload of a script as scriptCommand makes it and
+// decodes the JSON it prints into res.
+func (b *bench) runScript(name, text, workload string, args, res any) error {
+	cmd, err := b.scriptCommand(name, text, workload, args)
 	if err != nil {
-		return res, err
+		return err
 	}
 	out, err := cmd.Output()
 	if err != nil {
-		return res, fmt.Errorf("numpy %s: %w", workload, err)
+		return fmt.Errorf("%s %s: %w", name, workload, err)
 	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		return res, fmt.Errorf("numpy %s: %w in %q", workload, err, out)
+	if err := json.Unmarshal(out, res); err != nil {
+		return fmt.Errorf("%s %s: %w in %q", name, workload, err, out)
 	}
-	return res, nil
+	return nil
+}
+
+// numpyCommand returns the command that runs one workload of numpyScript.
+func (b *bench) numpyCommand(workload string, args any) (*exec.Cmd, error) {
+	return b.scriptCommand("numpy_bench.py", numpyScript, workload, args)
+}
+
+// numpy runs one workload of numpyScript and returns its result.
+func (b *bench) numpy(workload string, args any) (numpyResult, error) {
+	var res numpyResult
+	err := b.runScript("numpy_bench.py", numpyScript, workload, args, &res)
+	return res, err
 }
 
 // numpyVersion returns NumPy's version, or "" (with a note) when Python or

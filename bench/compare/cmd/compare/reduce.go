@@ -32,27 +32,8 @@ var reduceScript string
 // reduceNumPy runs one workload of reduceScript.
 func (b *bench) reduceNumPy(workload string, args any) (numpyResult, error) {
 	var res numpyResult
-	script := b.path("reduce_bench.py")
-	if _, err := os.Stat(script); err != nil {
-		if err := os.WriteFile(script, []byte(reduceScript), 0o644); err != nil {
-			return res, err
-		}
-	}
-	in, err := json.Marshal(args)
-	if err != nil {
-		return res, err
-	}
-	cmd := exec.Command(b.python, script, workload)
-	cmd.Stdin = bytes.NewReader(in)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return res, fmt.Errorf("numpy %s: %w", workload, err)
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		return res, fmt.Errorf("numpy %s: %w in %q", workload, err, out)
-	}
-	return res, nil
+	err := b.runScript("reduce_bench.py", reduceScript, workload, args, &res)
+	return res, err
 }
 
 // reduceNumPyRow adds NumPy's row of a reduction workload to g, checking

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -53,27 +50,8 @@ type zarrResult struct {
 // zarrPython runs one workload of zarrScript.
 func (b *bench) zarrPython(workload string, args any) (zarrResult, error) {
 	var res zarrResult
-	script := b.path("zarr_bench.py")
-	if _, err := os.Stat(script); err != nil {
-		if err := os.WriteFile(script, []byte(zarrScript), 0o644); err != nil {
-			return res, err
-		}
-	}
-	in, err := json.Marshal(args)
-	if err != nil {
-		return res, err
-	}
-	cmd := exec.Command(b.python, script, workload)
-	cmd.Stdin = bytes.NewReader(in)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return res, fmt.Errorf("%s: %w", workload, err)
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		return res, fmt.Errorf("%s: %w in %q", workload, err, out)
-	}
-	return res, nil
+	err := b.runScript("zarr_bench.py", zarrScript, workload, args, &res)
+	return res, err
 }
 
 // zarrPythonTurn is a turn of a workload of zarrScript: one call of the
