@@ -280,8 +280,7 @@ func runBlocks[T array.Element, E any](ctx context.Context, p *plan[T], cfg *con
 	}
 	shape := p.ds.Shape()
 	workers := make([]*worker[T, E], cfg.workers)
-	var free []acc[E]
-	var freeMu sync.Mutex
+	pool := accPool[E]{make: newAcc}
 	type partial struct {
 		a  acc[E]
 		to []int
@@ -296,25 +295,14 @@ func runBlocks[T array.Element, E any](ctx context.Context, p *plan[T], cfg *con
 			wk = new(worker[T, E])
 			workers[c.Worker] = wk
 		}
-		freeMu.Lock()
-		var a acc[E]
-		if n := len(free); n > 0 {
-			a, free = free[n-1], free[:n-1]
-		}
-		freeMu.Unlock()
-		if a == nil {
-			a = newAcc()
-		}
-		a.reset(cp.cells)
+		a := pool.get(cp.cells)
 		wl := newWalker(cp.work.Shape(), cp.red, 0)
 		src.blocks(cp.work, wk, func(off int, xs []E) { walk(wl, off, xs, a, &wk.sc) })
 		return partial{a, cellMap(shape, c.View.Shape(), c.Origin, p.dsRed)}, ctx.Err()
 	}, func(_ Chunk[T], r partial) error {
 		if r.a != nil {
 			total.merge(r.a, r.to)
-			freeMu.Lock()
-			free = append(free, r.a)
-			freeMu.Unlock()
+			pool.put(r.a)
 		}
 		return nil
 	})

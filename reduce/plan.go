@@ -399,6 +399,36 @@ func pieces[T array.Element](v array.View[T], off, limit int, fn func(p array.Vi
 // maxChunkBytes bounds the chunks a reduction makes larger than asked.
 const maxChunkBytes = 64 << 20
 
+// accPool keeps the partial accumulators of merged chunks for the chunks
+// still to come, so that a pass makes about as many as it has workers.
+type accPool[E any] struct {
+	mu   sync.Mutex
+	free []acc[E]
+	make func() acc[E]
+}
+
+// get returns an accumulator reset to cells cells.
+func (p *accPool[E]) get(cells int) acc[E] {
+	p.mu.Lock()
+	var a acc[E]
+	if n := len(p.free); n > 0 {
+		a, p.free = p.free[n-1], p.free[:n-1]
+	}
+	p.mu.Unlock()
+	if a == nil {
+		a = p.make()
+	}
+	a.reset(cells)
+	return a
+}
+
+// put gives back an accumulator that has been merged.
+func (p *accPool[E]) put(a acc[E]) {
+	p.mu.Lock()
+	p.free = append(p.free, a)
+	p.mu.Unlock()
+}
+
 // run reduces the view of p into an accumulator made by newAcc, on the
 // pool of workers cfg describes, and returns it.
 func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, src source[T, E], newAcc func() acc[E]) (acc[E], error) {
@@ -419,9 +449,7 @@ func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, s
 	}
 	sp := newSplit(p.work, p.split, chunkBytes)
 	workers := make([]*worker[T, E], min(cfg.workers, sp.n))
-	// Partial accumulators of chunks waiting to be merged, for reuse.
-	var free []acc[E]
-	var freeMu sync.Mutex
+	pool := accPool[E]{make: newAcc}
 	type partial struct{ a acc[E] }
 	if cfg.readAhead && sp.n > 1 {
 		defer readAhead(p.work)()
@@ -439,15 +467,7 @@ func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, s
 		if p.disjoint {
 			a, base = total, c.Lo*p.perPos
 		} else {
-			freeMu.Lock()
-			if n := len(free); n > 0 {
-				a, free = free[n-1], free[:n-1]
-			}
-			freeMu.Unlock()
-			if a == nil {
-				a = newAcc()
-			}
-			a.reset(p.cells)
+			a = pool.get(p.cells)
 		}
 		wl := newWalker(c.View.Shape(), p.red, base)
 		src.blocks(c.View, wk, func(off int, xs []E) { walk(wl, off, xs, a, &wk.sc) })
@@ -460,9 +480,7 @@ func run[T array.Element, E any](ctx context.Context, p *plan[T], cfg *config, s
 		dropMerged(drop, sp, p.work, i)
 		if r.a != nil {
 			total.merge(r.a, nil)
-			freeMu.Lock()
-			free = append(free, r.a)
-			freeMu.Unlock()
+			pool.put(r.a)
 		}
 		return int64(c.View.Size()), nil
 	})
