@@ -388,6 +388,9 @@ func (p *parser) container(depth int) (Value, error) {
 // strings parses one or more adjacent string literals, which Python joins.
 func (p *parser) strings() (Value, error) {
 	start := p.pos
+	if s, ok := p.plainString(); ok {
+		return Value{Kind: String, Str: s, Text: p.src[start:p.pos], Pos: start}, nil
+	}
 	var b strings.Builder
 	for {
 		if err := p.str(&b); err != nil {
@@ -402,6 +405,32 @@ func (p *parser) strings() (Value, error) {
 		break
 	}
 	return Value{Kind: String, Str: b.String(), Text: p.src[start:p.pos], Pos: start}, nil
+}
+
+// plainString parses a string literal that is its own value: one quoted
+// string without prefix, escapes or line breaks, and no literal after it
+// to join. Such a string is the text between its quotes, taken from the
+// source without a copy; the keys and most values of a .npy header are
+// such strings. It reports false, and parses nothing, for any other.
+func (p *parser) plainString() (string, bool) {
+	s := p.src[p.pos:]
+	if len(s) < 2 || (s[0] != '\'' && s[0] != '"') || s[1] == s[0] {
+		return "", false // no string, or an empty or triple-quoted one
+	}
+	n := strings.IndexByte(s[1:], s[0])
+	if n < 0 || strings.ContainsAny(s[1:1+n], "\\\n\r") {
+		return "", false
+	}
+	start := p.pos
+	p.pos += n + 2
+	end := p.pos
+	p.space()
+	if p.pos < len(p.src) && p.isStringStart() {
+		p.pos = start
+		return "", false
+	}
+	p.pos = end
+	return s[1 : 1+n], true
 }
 
 // isStringStart reports whether a string literal, perhaps with a u or r
