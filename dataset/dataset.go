@@ -107,6 +107,7 @@ type options struct {
 	maxMapped  int // 0: the default, shared by the process
 	cacheBytes int64
 	describer  header.Describer
+	budget     *budget // nil: the process's, when maxMapped is 0; set by tests
 }
 
 // MaxMapped bounds how many files a dataset keeps mapped at once: the
