@@ -429,6 +429,10 @@ func (c *cache[V]) closeCache() error {
 	return closeAll(victims)
 }
 
+// closeDropped closes the cache of a dataset that was dropped without
+// Close, as its cleanup. Errors closing the files have nobody to go to.
+func (c *cache[V]) closeDropped() { c.closeCache() }
+
 // budget bounds the mappings of several caches together: those of every
 // dataset opened without MaxMapped share the process's, since the limit on
 // mappings (vm.max_map_count on Linux) is the process's, not a dataset's.

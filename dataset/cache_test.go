@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -385,5 +386,66 @@ func TestBudgetPinned(t *testing.T) {
 	if am != 6 || sm != 2 || closed != 2 || b.total.Load() != 8 {
 		t.Errorf("after the releases the datasets hold %d and %d (budget %d), %d closed; want 6, 2 (8), 2 closed",
 			am, sm, b.total.Load(), closed)
+	}
+}
+
+// A set or Zarr array dropped without Close gives back the mappings it held
+// in the budget, and unmaps them, once it is collected.
+func TestBudgetDroppedWithoutClose(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "set"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeShards(t, filepath.Join(dir, "set"), []int{1, 1, 1, 1}, 2)
+	data := make([]float32, 4*6)
+	if err := WriteZarr(filepath.Join(dir, "z.zarr"), array.FromSlice(data, 4, 6), ZarrOptions{Chunks: []int{2, 3}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		read func(b *budget) // opens the dataset, reads 4 blocks, drops it
+	}{
+		{"Set", func(b *budget) {
+			s, err := OpenShards[float32](filepath.Join(dir, "set"), func(o *options) { o.budget = b })
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 4 {
+				blk, err := s.Frame(i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				blk.Release()
+			}
+		}},
+		{"Zarr", func(b *budget) {
+			z, err := OpenZarr[float32](filepath.Join(dir, "z.zarr"), func(o *options) { o.budget = b })
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k := range 4 {
+				blk, err := z.Block(k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				blk.Release()
+			}
+		}},
+	} {
+		b := &budget{limit: 100}
+		c.read(b)
+		if n := b.total.Load(); n != 4 {
+			t.Fatalf("%s: the budget counts %d mappings after 4 blocks were read, want 4", c.name, n)
+		}
+		for i := 0; i < 100 && (b.total.Load() != 0 || b.n.Load() != 0); i++ {
+			runtime.GC()
+			time.Sleep(time.Millisecond)
+		}
+		if n, caches := b.total.Load(), b.n.Load(); n != 0 || caches != 0 {
+			t.Errorf("%s dropped without Close: the budget counts %d mappings of %d datasets, want 0 of 0", c.name, n, caches)
+		}
+	}
+	if n := mappingsIn(dir); n > 0 {
+		t.Errorf("%d mappings of the dropped datasets' files left", n)
 	}
 }

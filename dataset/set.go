@@ -6,6 +6,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -156,6 +157,9 @@ func OpenSetFiles(paths []string, opts ...Option) (*Set, error) {
 	}
 	s := &Set{opts: o, cache: newCache[shardFile](o)}
 	s.tab.Store(t)
+	// A set dropped without Close gives back its share of the budget: the
+	// budget holds its cache, which holds nothing of the set.
+	runtime.AddCleanup(s, (*cache[shardFile]).closeDropped, s.cache)
 	return s, nil
 }
 
