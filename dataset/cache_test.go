@@ -449,3 +449,28 @@ func TestBudgetDroppedWithoutClose(t *testing.T) {
 		t.Errorf("%d mappings of the dropped datasets' files left", n)
 	}
 }
+
+// A loop body over Set.Slices that panics leaves its shard released: Close
+// then unmaps every shard.
+func TestSetSlicesBodyPanics(t *testing.T) {
+	dir := t.TempDir()
+	writeShards(t, dir, []int{2, 2}, 3)
+	s, err := OpenSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != "body" {
+				t.Errorf("Slices recovered %v, want the loop body's panic", r)
+			}
+		}()
+		for range s.Slices(array.All) {
+			panic("body")
+		}
+	}()
+	s.Close()
+	if n := mappingsIn(dir); n > 0 {
+		t.Errorf("%d shards left mapped after a loop body panicked and Close", n)
+	}
+}

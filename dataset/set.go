@@ -436,8 +436,11 @@ func (s *Set) Slices(sel array.Sel) iter.Seq2[ShardSlice, error] {
 				File: e.val.f, Start: t.starts[sg.block],
 				Offset: sg.j0, Len: sg.n, lo: lo, hi: hi, step: a.step, drop: a.drop,
 			}
-			more := yield(p, nil)
-			e.release()
+			// A loop body that panics must not leave the shard pinned.
+			more := func() bool {
+				defer e.release()
+				return yield(p, nil)
+			}()
 			if !more {
 				return
 			}
