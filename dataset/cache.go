@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -25,7 +26,7 @@ import (
 // same time: the first loads it, the others wait for it.
 type cache[V any] struct {
 	lim    limits
-	shared bool // counts its mappings in the process-wide budget (the default bound)
+	budget *budget // the budget its mappings count in, or nil under MaxMapped
 
 	dense  atomic.Pointer[[]atomic.Pointer[entry[V]]] // entries of keys below denseKeys
 	sparse sync.Map                                   // int -> *entry[V], for keys from denseKeys on
@@ -88,10 +89,15 @@ type loaded[V any] struct {
 
 func newCache[V any](o options) *cache[V] {
 	c := &cache[V]{lim: limits{maps: o.maxMapped, mapBytes: maxMapBytes, bytes: o.cacheBytes}}
-	if c.lim.maps == 0 {
-		c.lim.maps, c.shared = defaultMaxMapped(), true
-	}
 	c.dense.Store(new([]atomic.Pointer[entry[V]]))
+	if c.lim.maps == 0 {
+		c.budget = o.budget
+		if c.budget == nil {
+			c.budget = processBudget()
+		}
+		c.lim.maps = c.budget.limit
+		c.budget.join(c)
+	}
 	return c
 }
 
@@ -174,28 +180,16 @@ func (c *cache[V]) get(key int, maps int, fd bool, load func() (loaded[V], error
 	victims := c.evict()
 	c.mu.Unlock()
 	closeAll(victims)
+	c.reclaim()
 
-	if fd {
-		descriptors <- struct{}{}
-	}
-	l, err := load()
-	if fd {
-		<-descriptors
+	l, err := c.load(e, fd, load)
+	if err != nil {
+		return nil, err
 	}
 
 	c.mu.Lock()
 	c.account(-maps, 0, 0) // the room made for it
 	e.maps = 0
-	if err != nil {
-		if c.lookup(key) == e {
-			c.store(key, nil)
-		}
-		e.err = err
-		e.done.Store(true)
-		c.mu.Unlock()
-		close(e.ready)
-		return nil, err
-	}
 	e.val, e.close = l.val, l.close
 	c.opens++
 	// Close ran while loading, and emptied the index: nothing is left to
@@ -214,12 +208,54 @@ func (c *cache[V]) get(key int, maps int, fd bool, load func() (loaded[V], error
 	c.mu.Unlock()
 	close(e.ready)
 	closeAll(victims)
+	c.reclaim()
 	if late {
 		e.release()
 		return nil, ErrClosed
 	}
 	return e, nil
 }
+
+// load runs load for the new entry e, holding a descriptor if fd. If load
+// fails, or panics — a Describer is the caller's code — e is failed: it
+// leaves the index, so that the next get loads it afresh, and those
+// waiting for it get the error. A panic goes on up once the descriptor and
+// the room made for e are given back.
+func (c *cache[V]) load(e *entry[V], fd bool, load func() (loaded[V], error)) (l loaded[V], err error) {
+	if fd {
+		descriptors <- struct{}{}
+		defer func() { <-descriptors }()
+	}
+	returned := false
+	defer func() {
+		if !returned {
+			c.fail(e, errLoadPanicked)
+		} else if err != nil {
+			c.fail(e, err)
+		}
+	}()
+	l, err = load()
+	returned = true
+	return l, err
+}
+
+// fail ends the load of e with err.
+func (c *cache[V]) fail(e *entry[V], err error) {
+	c.mu.Lock()
+	c.account(-e.maps, 0, 0) // the room made for it
+	e.maps = 0
+	if c.lookup(e.key) == e {
+		c.store(e.key, nil)
+	}
+	e.err = err
+	e.done.Store(true)
+	c.mu.Unlock()
+	close(e.ready)
+}
+
+// errLoadPanicked is what those waiting for a piece get when its load
+// panicked in the goroutine that ran it.
+var errLoadPanicked = errors.New("dataset: loading the file panicked")
 
 // hit finishes getting a pinned entry found in the cache.
 func (c *cache[V]) hit(e *entry[V]) (*entry[V], error) {
@@ -272,16 +308,38 @@ func (c *cache[V]) account(maps int, mapBytes, bytes int64) {
 	c.maps += maps
 	c.mapBytes += mapBytes
 	c.bytes += bytes
-	if c.shared && maps != 0 {
-		mappedTotal.Add(int64(maps))
+	if c.budget != nil && maps != 0 {
+		c.budget.total.Add(int64(maps))
 	}
 }
 
-// overBounds reports whether the cache holds more than its bounds allow. It
-// must be called with c.mu held.
+// overBounds reports whether the cache holds more than its bounds allow:
+// its own, and under a budget that is over, its share of it. It must be
+// called with c.mu held.
 func (c *cache[V]) overBounds() bool {
 	return c.maps > c.lim.maps || c.mapBytes > c.lim.mapBytes || c.bytes > c.lim.bytes ||
-		c.shared && c.maps > 0 && mappedTotal.Load() > int64(c.lim.maps)
+		c.budget != nil && c.maps > c.budget.share() && c.budget.over()
+}
+
+// reclaim makes the other caches of c's budget give back mappings while
+// the budget is over. It must be called without c.mu held.
+func (c *cache[V]) reclaim() {
+	if c.budget != nil && c.budget.over() {
+		c.budget.reclaim(c)
+	}
+}
+
+// trim evicts what the cache holds beyond its bounds, for another cache of
+// its budget: it takes c.mu as a load of c would, and claims only unpinned
+// entries, so that its hits and releases go on without a lock.
+func (c *cache[V]) trim() {
+	c.mu.Lock()
+	var victims []*entry[V]
+	if !c.closed.Load() {
+		victims = c.evict()
+	}
+	c.mu.Unlock()
+	closeAll(victims)
 }
 
 // evict unlinks unpinned entries, those whose reference bit is clear
@@ -365,13 +423,86 @@ func (c *cache[V]) closeCache() error {
 	c.dense.Store(new([]atomic.Pointer[entry[V]]))
 	c.sparse.Clear()
 	c.mu.Unlock()
+	if c.budget != nil {
+		c.budget.leave(c)
+	}
 	return closeAll(victims)
 }
 
-// mappedTotal counts the mappings held by every cache under the default
-// bound, which is a budget for the process: the limit on mappings
-// (vm.max_map_count on Linux) is the process's, not a dataset's.
-var mappedTotal atomic.Int64
+// closeDropped closes the cache of a dataset that was dropped without
+// Close, as its cleanup. Errors closing the files have nobody to go to.
+func (c *cache[V]) closeDropped() { c.closeCache() }
+
+// budget bounds the mappings of several caches together: those of every
+// dataset opened without MaxMapped share the process's, since the limit on
+// mappings (vm.max_map_count on Linux) is the process's, not a dataset's.
+//
+// Each cache is entitled to an equal share of the limit. While the total
+// is within the limit, a cache may hold more than its share; once it is
+// over, caches holding more than their share give back mappings, those not
+// used lately first, until it is within again. A cache that needs room
+// takes it from the others, under their locks, so that a dataset that
+// filled the budget and went idle — and so never evicts on its own — does
+// not leave a second one remapping on every read.
+type budget struct {
+	limit int
+	total atomic.Int64 // mappings held, or made room for, by its caches
+	n     atomic.Int64 // len(caches)
+	turn  atomic.Uint64
+
+	mu     sync.Mutex // guards caches; never held with a cache's mu
+	caches []trimmer  // the open caches under the budget
+}
+
+// trimmer is a cache of any value type, as a budget sees it.
+type trimmer interface{ trim() }
+
+// processBudget is the budget of every dataset opened without MaxMapped.
+var processBudget = sync.OnceValue(func() *budget { return &budget{limit: defaultMaxMapped()} })
+
+func (b *budget) over() bool { return b.total.Load() > int64(b.limit) }
+
+// share is what each cache may keep when the budget is over.
+func (b *budget) share() int { return b.limit / int(max(1, b.n.Load())) }
+
+func (b *budget) join(c trimmer) {
+	b.mu.Lock()
+	b.caches = append(b.caches, c)
+	b.n.Store(int64(len(b.caches)))
+	b.mu.Unlock()
+}
+
+func (b *budget) leave(c trimmer) {
+	b.mu.Lock()
+	if i := slices.Index(b.caches, c); i >= 0 {
+		b.caches = slices.Delete(b.caches, i, i+1)
+	}
+	b.n.Store(int64(len(b.caches)))
+	b.mu.Unlock()
+}
+
+// reclaim trims the caches other than from, one at a time, until the
+// budget is within its limit or every cache has been asked.
+func (b *budget) reclaim(from trimmer) {
+	b.mu.Lock()
+	cs := slices.Clone(b.caches)
+	b.mu.Unlock()
+	if len(cs) == 0 {
+		return
+	}
+	// Begin where the last reclaim began, plus one, so that of several
+	// caches over their share the same one is not always the first to
+	// give back.
+	start := int(b.turn.Add(1) % uint64(len(cs)))
+	for i := range cs {
+		if !b.over() {
+			return
+		}
+		if c := cs[(start+i)%len(cs)]; c != from {
+			c.trim()
+		}
+	}
+}
 
 // descriptors bounds the files this package holds open at once, in all
 // datasets together: a file is open only while its header is read or it is

@@ -3,14 +3,19 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ndmap/ndmap/array"
+	"github.com/ndmap/ndmap/header"
 )
 
 // mappingsIn counts the mappings of files in dir that this process holds,
@@ -193,5 +198,279 @@ func TestSetTypedAfterRead(t *testing.T) {
 	}
 	if _, maps := set.mapped(); maps != 2 {
 		t.Errorf("%d mappings made for 2 shards", maps)
+	}
+}
+
+// A load that panics gives its descriptor back, takes back the room made
+// for it, and lets the next get of its key load it again; a goroutine
+// waiting for it meanwhile gets an error, not a hang.
+func TestCacheLoadPanics(t *testing.T) {
+	b := &budget{limit: 100}
+	c := newCache[int](options{cacheBytes: 1 << 20, budget: b})
+	defer c.closeCache()
+	started, waiting := make(chan struct{}), make(chan error)
+	go func() {
+		<-started
+		e, err := c.get(7, 1, true, func() (loaded[int], error) { return loaded[int]{val: 2, maps: 1}, nil })
+		if err == nil {
+			e.release()
+		}
+		waiting <- err
+	}()
+	func() {
+		defer func() {
+			if r := recover(); r != "describer bug" {
+				t.Errorf("get recovered %v, want the load's panic", r)
+			}
+		}()
+		c.get(7, 1, true, func() (loaded[int], error) {
+			close(started)
+			time.Sleep(10 * time.Millisecond) // let the other goroutine find the entry loading
+			panic("describer bug")
+		})
+	}()
+	select {
+	case err := <-waiting:
+		if err != nil && !errors.Is(err, errLoadPanicked) {
+			t.Errorf("a get waiting for the panicked load = %v, want nil or errLoadPanicked", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a get waiting for the panicked load hangs")
+	}
+	if n := len(descriptors); n != 0 {
+		t.Errorf("%d descriptors taken after the panic, want 0", n)
+	}
+	e, err := c.get(7, 1, true, func() (loaded[int], error) { return loaded[int]{val: 1, maps: 1}, nil })
+	if err != nil {
+		t.Fatalf("get after the panic: %v", err)
+	}
+	if e.val != 1 && e.val != 2 {
+		t.Errorf("get after the panic = %d, want 1 (or 2, loaded by the waiter)", e.val)
+	}
+	e.release()
+	if maps, _, _ := c.stats(); maps != 1 || b.total.Load() != 1 {
+		t.Errorf("%d mappings counted in the cache, %d in the budget; want 1 and 1", maps, b.total.Load())
+	}
+}
+
+// panicky describes .npy files, and panics while armed.
+type panicky struct{ armed *atomic.Bool }
+
+func (p panicky) Describe(r io.ReaderAt, size int64) (*header.Header, error) {
+	if p.armed.Load() {
+		panic("dataset test: describer armed")
+	}
+	return header.NPY{}.Describe(r, size)
+}
+
+// A Describer that panics as a shard is mapped leaves the set as it was:
+// the same Frame, asked again, reads the shard.
+func TestSetDescriberPanics(t *testing.T) {
+	dir := t.TempDir()
+	paths, all := writeShards(t, dir, []int{2, 2}, 3)
+	var armed atomic.Bool
+	s, err := OpenShardFiles[float32](paths, Describer(panicky{&armed}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	armed.Store(true)
+	func() {
+		defer func() {
+			if r := recover(); r == nil {
+				t.Errorf("Frame(2) with a panicking Describer did not panic")
+			}
+		}()
+		s.Frame(2)
+	}()
+	armed.Store(false)
+	if n := len(descriptors); n != 0 {
+		t.Errorf("%d descriptors taken after the panic, want 0", n)
+	}
+	b, err := s.Frame(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Release()
+	if got := slices.Collect(b.Values()); !slices.Equal(got, all[6:9]) {
+		t.Errorf("Frame(2) after the panic = %v, want %v", got, all[6:9])
+	}
+}
+
+// Two datasets share a budget of 8 mappings. The first maps 8 files and goes
+// idle; the second, reading its 2 files over and over, maps each once, taking
+// the room from the first, and its releases take no lock. The first keeps
+// the rest: it gives back only what the second needs.
+func TestBudgetShared(t *testing.T) {
+	b := &budget{limit: 8}
+	dirA, dirB := t.TempDir(), t.TempDir()
+	_, valsA := writeShards(t, dirA, []int{1, 1, 1, 1, 1, 1, 1, 1}, 1)
+	_, valsB := writeShards(t, dirB, []int{1, 1}, 1)
+	open := func(dir string) *Shards[float32] {
+		s, err := OpenShards[float32](dir, func(o *options) { o.budget = b })
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, s := open(dirA), open(dirB)
+	read := func(s *Shards[float32], i int, vals []float32) {
+		t.Helper()
+		blk, err := s.Frame(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := blk.At(0), vals[i]; got != want {
+			t.Errorf("Frame(%d).At(0) = %v, want %v", i, got, want)
+		}
+		blk.Release()
+	}
+	for i := range 8 {
+		read(a, i, valsA)
+	}
+	for r := range 200 {
+		read(s, r%2, valsB)
+	}
+	am, aopens := a.mapped()
+	sm, sopens := s.mapped()
+	if sm != 2 || sopens != 2 {
+		t.Errorf("the second dataset holds %d mapped after mapping %d times for 200 reads of 2 files; want 2 and 2", sm, sopens)
+	}
+	if am != 6 || aopens != 8 {
+		t.Errorf("the idle dataset holds %d mapped of the %d it mapped; want 6 of 8", am, aopens)
+	}
+	if n := b.total.Load(); n != 8 {
+		t.Errorf("the budget counts %d mappings, want 8", n)
+	}
+	if s.cache.over.Load() {
+		t.Errorf("the second dataset is marked over its bounds: its releases take the lock")
+	}
+}
+
+// A dataset over its share whose blocks are all held keeps them; it gives
+// back what is over as it releases them, down to what the budget allows.
+func TestBudgetPinned(t *testing.T) {
+	b := &budget{limit: 8}
+	a := newCache[int](options{budget: b})
+	defer a.closeCache()
+	s := newCache[int](options{budget: b})
+	defer s.closeCache()
+	closed := 0
+	load := func() (loaded[int], error) {
+		return loaded[int]{val: 1, maps: 1, close: func() error { closed++; return nil }}, nil
+	}
+	var held []*entry[int]
+	for k := range 8 {
+		e, err := a.get(k, 1, false, load)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, e)
+	}
+	for k := range 2 {
+		e, err := s.get(k, 1, false, load)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.release()
+	}
+	if am, _, _ := a.stats(); am != 8 || closed != 0 {
+		t.Errorf("with every block held, the first dataset holds %d and %d were closed; want 8 and 0", am, closed)
+	}
+	for _, e := range held {
+		e.release()
+	}
+	am, _, _ := a.stats()
+	sm, _, _ := s.stats()
+	if am != 6 || sm != 2 || closed != 2 || b.total.Load() != 8 {
+		t.Errorf("after the releases the datasets hold %d and %d (budget %d), %d closed; want 6, 2 (8), 2 closed",
+			am, sm, b.total.Load(), closed)
+	}
+}
+
+// A set or Zarr array dropped without Close gives back the mappings it held
+// in the budget, and unmaps them, once it is collected.
+func TestBudgetDroppedWithoutClose(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "set"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeShards(t, filepath.Join(dir, "set"), []int{1, 1, 1, 1}, 2)
+	data := make([]float32, 4*6)
+	if err := WriteZarr(filepath.Join(dir, "z.zarr"), array.FromSlice(data, 4, 6), ZarrOptions{Chunks: []int{2, 3}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		read func(b *budget) // opens the dataset, reads 4 blocks, drops it
+	}{
+		{"Set", func(b *budget) {
+			s, err := OpenShards[float32](filepath.Join(dir, "set"), func(o *options) { o.budget = b })
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 4 {
+				blk, err := s.Frame(i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				blk.Release()
+			}
+		}},
+		{"Zarr", func(b *budget) {
+			z, err := OpenZarr[float32](filepath.Join(dir, "z.zarr"), func(o *options) { o.budget = b })
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k := range 4 {
+				blk, err := z.Block(k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				blk.Release()
+			}
+		}},
+	} {
+		b := &budget{limit: 100}
+		c.read(b)
+		if n := b.total.Load(); n != 4 {
+			t.Fatalf("%s: the budget counts %d mappings after 4 blocks were read, want 4", c.name, n)
+		}
+		for i := 0; i < 100 && (b.total.Load() != 0 || b.n.Load() != 0); i++ {
+			runtime.GC()
+			time.Sleep(time.Millisecond)
+		}
+		if n, caches := b.total.Load(), b.n.Load(); n != 0 || caches != 0 {
+			t.Errorf("%s dropped without Close: the budget counts %d mappings of %d datasets, want 0 of 0", c.name, n, caches)
+		}
+	}
+	if n := mappingsIn(dir); n > 0 {
+		t.Errorf("%d mappings of the dropped datasets' files left", n)
+	}
+}
+
+// A loop body over Set.Slices that panics leaves its shard released: Close
+// then unmaps every shard.
+func TestSetSlicesBodyPanics(t *testing.T) {
+	dir := t.TempDir()
+	writeShards(t, dir, []int{2, 2}, 3)
+	s, err := OpenSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != "body" {
+				t.Errorf("Slices recovered %v, want the loop body's panic", r)
+			}
+		}()
+		for range s.Slices(array.All) {
+			panic("body")
+		}
+	}()
+	s.Close()
+	if n := mappingsIn(dir); n > 0 {
+		t.Errorf("%d shards left mapped after a loop body panicked and Close", n)
 	}
 }

@@ -107,6 +107,7 @@ type options struct {
 	maxMapped  int // 0: the default, shared by the process
 	cacheBytes int64
 	describer  header.Describer
+	budget     *budget // nil: the process's, when maxMapped is 0; set by tests
 }
 
 // MaxMapped bounds how many files a dataset keeps mapped at once: the
@@ -119,8 +120,10 @@ type options struct {
 // By default the datasets of a process share one bound: half of the
 // system's limit on mappings where it has one (vm.max_map_count on Linux,
 // so 32,765 by default), 32,768 elsewhere; on 32-bit systems a dataset
-// also maps at most 512 MiB at once. A dataset given MaxMapped has its own
-// bound, outside that budget. Reading a file that is not mapped costs an
+// also maps at most 512 MiB at once. When that budget is full, room is
+// taken from the datasets holding more than an equal share of it (see the
+// package doc). A dataset given MaxMapped has its own bound, outside that
+// budget. Reading a file that is not mapped costs an
 // open, a mapping and, later, an unmapping: tens of microseconds, several
 // times the copy of a small frame from a mapped file.
 //

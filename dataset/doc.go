@@ -46,6 +46,22 @@
 // one of a single file. A mapping takes no memory of its own beyond the
 // kernel's bookkeeping and the pages read, which the system may drop.
 //
+// The shared bound is fair: each open dataset under it is entitled to an
+// equal share, the bound divided by their number. While the datasets
+// together hold no more than the bound, any one of them may hold more than
+// its share. When a dataset needs room beyond the bound, those holding
+// more than their share unmap files, those not read lately first, until
+// the total is back within it, or nothing more can be unmapped; a dataset
+// holding no more than its share keeps its files. Room is taken from a
+// dataset that is idle as from one in use, by the goroutine that needs it;
+// files with blocks held are never unmapped, so while they are held the
+// total may exceed the bound. Close gives a dataset's mappings back and
+// ends its share; a dataset dropped without Close does the same once the
+// garbage collector finds it unreachable, which may take a while: until
+// then its files stay mapped and count against the bound, and it keeps its
+// share. A dataset given [MaxMapped] has a bound of its own, outside the
+// shared one.
+//
 // Headerless files are read with a [Describer] option, for example a
 // [header.Raw] whose shape starts with -1, so that each file's size gives
 // its length.

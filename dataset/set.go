@@ -6,6 +6,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -156,6 +157,9 @@ func OpenSetFiles(paths []string, opts ...Option) (*Set, error) {
 	}
 	s := &Set{opts: o, cache: newCache[shardFile](o)}
 	s.tab.Store(t)
+	// A set dropped without Close gives back its share of the budget: the
+	// budget holds its cache, which holds nothing of the set.
+	runtime.AddCleanup(s, (*cache[shardFile]).closeDropped, s.cache)
 	return s, nil
 }
 
@@ -432,8 +436,11 @@ func (s *Set) Slices(sel array.Sel) iter.Seq2[ShardSlice, error] {
 				File: e.val.f, Start: t.starts[sg.block],
 				Offset: sg.j0, Len: sg.n, lo: lo, hi: hi, step: a.step, drop: a.drop,
 			}
-			more := yield(p, nil)
-			e.release()
+			// A loop body that panics must not leave the shard pinned.
+			more := func() bool {
+				defer e.release()
+				return yield(p, nil)
+			}()
 			if !more {
 				return
 			}

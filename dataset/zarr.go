@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sync"
 
 	"github.com/ndmap/ndmap/array"
@@ -70,10 +71,14 @@ func OpenZarr[T array.Element](dir string, opts ...Option) (*Zarr[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Zarr[T]{
+	z := &Zarr[T]{
 		dir: dir, meta: m, attrs: attrs, grid: m.gridShape(), fill: fill,
 		cache: newCache[zchunk[T]](o),
-	}, nil
+	}
+	// An array dropped without Close gives back its share of the budget:
+	// the budget holds its cache, which holds nothing of the array.
+	runtime.AddCleanup(z, (*cache[zchunk[T]]).closeDropped, z.cache)
+	return z, nil
 }
 
 // Meta returns what the array's .zarray says.
