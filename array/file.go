@@ -210,17 +210,20 @@ func OpenRawFile(path string, mode mmap.Mode, d header.Describer, opts ...Option
 	return openDescribed(path, mode, d)
 }
 
-func openDescribed(path string, mode mmap.Mode, d header.Describer) (*File, error) {
+func openDescribed(path string, mode mmap.Mode, d header.Describer) (f *File, err error) {
 	osf, err := openOS(path, mode)
 	if err != nil {
 		return nil, err
 	}
-	f, err := mapDescribed(osf, path, mode, d)
-	if err != nil {
-		osf.Close()
-		return nil, err
-	}
-	return f, nil
+	// Deferred, so that a Describer that panics leaves no file open
+	// either: a program that recovers may go on opening files, and on
+	// Windows an open file cannot be removed.
+	defer func() {
+		if f == nil {
+			osf.Close()
+		}
+	}()
+	return mapDescribed(osf, path, mode, d)
 }
 
 func mapDescribed(osf *os.File, path string, mode mmap.Mode, d header.Describer) (*File, error) {
